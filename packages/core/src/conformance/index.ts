@@ -1,0 +1,1 @@
+export { storeConformance, type StoreUnderTest } from './store-suite.js';

@@ -1,0 +1,31 @@
+import { randomBytes } from 'node:crypto';
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+const RANDOM_CHARS = 12;
+
+function checkChar(body: string): string {
+  let sum = 0;
+  for (let i = 0; i < body.length; i++) sum = (sum * 31 + ALPHABET.indexOf(body[i]!)) % 62;
+  return ALPHABET[sum]!;
+}
+
+/**
+ * A new id in the style of upstream Abaco: 13 base62 characters, 12 of them random (71 bits) and
+ * one check character. The check character lets `isId` tell an id from a user-chosen name (an
+ * alias) the way upstream's hashid decoding does, with a false positive for 1 name in 62.
+ */
+export function newId(): string {
+  const bytes = randomBytes(RANDOM_CHARS * 2);
+  let body = '';
+  for (let i = 0; body.length < RANDOM_CHARS; i++) {
+    if (i === bytes.length) return newId();
+    const b = bytes[i]!;
+    if (b < 248) body += ALPHABET[b % 62]; // 248 = 4 * 62: keeps the characters uniform
+  }
+  return body + checkChar(body);
+}
+
+/** Whether a string has the shape of an id made by `newId`. */
+export function isId(s: string): boolean {
+  return /^[0-9A-Za-z]{13}$/.test(s) && checkChar(s.slice(0, RANDOM_CHARS)) === s[RANDOM_CHARS];
+}

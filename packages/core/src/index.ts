@@ -1,0 +1,1 @@
+export { LevelStore } from './store/level-store.js';
