@@ -1,1 +1,16 @@
+export { Abaco, type AbacoOptions, type PermissionTarget } from './engine/abaco.js';
+export { defaultSettings, type Settings } from './engine/settings.js';
+export { AbacoError, BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from './errors.js';
+export { identity, isAdmin, isPrivileged, ROLES, type Identity, type NonceScope, type Role } from './auth/identity.js';
+export { LEVELS, WORLD, parseLevel, type Level } from './auth/levels.js';
+export { newId, isId } from './ids.js';
+export { withCasing, camelToSnake, snakeToCamel, type Casing } from './model/casing.js';
+export type { Actor, ActorStatus, ActorView, Mount } from './model/actor.js';
+export type { Alias } from './model/alias.js';
+export type { Nonce } from './model/nonce.js';
+export type { ActorConfig } from './model/config.js';
+export type { Permissions } from './registry/access.js';
+export type { NonceTarget } from './registry/nonces.js';
+export { SecretBox } from './registry/secrets.js';
 export { LevelStore } from './store/level-store.js';
+export { UNCHANGED, WithWrites, type BatchOp, type ScanOptions, type Store, type UpdateFn, type UpdateResult } from './store/store.js';

@@ -1,0 +1,43 @@
+import { BadRequestError } from '../errors.js';
+import type { Level } from './levels.js';
+
+/**
+ * Roles, from most to least powerful:
+ * - admin: sees and changes everything in its tenant;
+ * - privileged: may set privileged, maxWorkers, maxCpus, memLimit, useContainerUid and queue;
+ * - user: registers and runs actors;
+ * - limited: uses what is shared with it, registers nothing of its own.
+ */
+export type Role = 'admin' | 'privileged' | 'user' | 'limited';
+export const ROLES: readonly Role[] = ['admin', 'privileged', 'user', 'limited'];
+
+/** What a redeemed nonce allows: one actor (or one alias) at most at one level. */
+export interface NonceScope {
+  id: string;
+  level: Level;
+  actorId: string | null;
+  alias: string | null;
+}
+
+/** Who is calling. Every operation of the engine takes one. */
+export interface Identity {
+  user: string;
+  tenant: string;
+  roles: Role[];
+  /** Set when the caller authenticated with a nonce: it acts as the nonce's owner within this scope. */
+  nonce?: NonceScope;
+}
+
+const TENANT = /^[A-Za-z0-9_.-]{1,64}$/;
+const USER = /^[^\s/]{1,256}$/;
+
+/** Builds a checked identity. Tenants name key ranges of the store, so their characters are limited. */
+export function identity(user: string, tenant: string, roles: Role[] = ['user']): Identity {
+  if (!TENANT.test(tenant)) throw new BadRequestError(`Invalid tenant '${tenant}': use 1 to 64 letters, digits, '_', '.' or '-'.`);
+  if (!USER.test(user)) throw new BadRequestError(`Invalid user name '${user}': no spaces or '/'.`);
+  for (const role of roles) if (!ROLES.includes(role)) throw new BadRequestError(`Invalid role '${role}': roles are ${ROLES.join(', ')}.`);
+  return { user, tenant, roles: [...roles] };
+}
+
+export const isAdmin = (who: Identity): boolean => who.roles.includes('admin');
+export const isPrivileged = (who: Identity): boolean => isAdmin(who) || who.roles.includes('privileged');

@@ -1,0 +1,29 @@
+import type { InputSchema } from './validate.js';
+
+/** An actor config: a named value shared with several actors, injected as `_actor_configs`. */
+export interface ActorConfig {
+  name: string;
+  /** The value as given; for a secret, the encrypted text (`v1:<iv>:<tag>:<data>`, base64). */
+  value: unknown;
+  isSecret: boolean;
+  /** Comma-separated actor ids and aliases, as given (trimmed). */
+  actors: string;
+  owner: string;
+  tenant: string;
+}
+
+export const configInputSchema: InputSchema = {
+  type: 'object',
+  required: ['name', 'value', 'isSecret', 'actors'],
+  properties: {
+    name: { type: 'string', minLength: 1, maxLength: 256, description: 'The name of the config.' },
+    value: { description: 'The content of the config: any JSON value.' },
+    isSecret: { type: 'boolean', description: 'Whether the value is a secret, kept encrypted.' },
+    actors: { type: 'string', description: 'Comma-separated actor ids and aliases to share the config with.' },
+  },
+};
+
+/** Names a config may not have. */
+export const RESERVED_CONFIG_WORDS = ['executions', 'nonces', 'logs', 'messages', 'adapters', 'admin', 'utilization'];
+/** Characters a config name may not contain. */
+export const FORBIDDEN_CONFIG_CHARS = [' ', ':', '/', '?', '#', '[', ']', '@', '!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '='];
