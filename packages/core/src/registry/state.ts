@@ -34,7 +34,7 @@ export class StateStore {
     const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
     if (actor.stateless) throw new NotFoundError('actor is stateless.');
     const stored = await this.ctx.store.update<{ state: unknown }>(keys.state(actor.tenant, actor.id), (record) => {
-      const state = fn(record?.state ?? {});
+      const state = fn(record === undefined ? {} : record.state);
       if (state === undefined || !isJson(state)) {
         throw new BadRequestError('Invalid actor state description: state must be JSON serializable.');
       }
@@ -44,7 +44,8 @@ export class StateStore {
   }
 
   async current(actor: Actor): Promise<unknown> {
-    return (await this.ctx.store.get<{ state: unknown }>(keys.state(actor.tenant, actor.id)))?.state ?? {};
+    const record = await this.ctx.store.get<{ state: unknown }>(keys.state(actor.tenant, actor.id));
+    return record === undefined ? {} : record.state;
   }
 }
 
