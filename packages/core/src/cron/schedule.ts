@@ -19,8 +19,11 @@ const START = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2})$/;
 /** The start of the hour `at` is in (UTC). */
 export const hourOf = (at: Date): Date => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 
-/** Parses and checks a schedule given at time `now`; refusals carry upstream's texts. */
-export function parseSchedule(text: string, now: Date): Schedule {
+/**
+ * Parses and checks a schedule given at time `now`; refusals carry upstream's texts. A start in
+ * the past is refused, unless `stored` (a schedule accepted earlier, read back to advance it).
+ */
+export function parseSchedule(text: string, now: Date, stored = false): Schedule {
   const interval = INTERVAL.exec(text);
   if (!interval) return parseCronExpression(text);
   const [, startText, everyText, unitText] = interval as unknown as [string, string, string, string];
@@ -29,7 +32,7 @@ export function parseSchedule(text: string, now: Date): Schedule {
   const every = Number(everyText);
   if (every < 1) throw new BadRequestError('The cron is not in the correct format');
   const start = startText.toLowerCase() === 'now' ? hourOf(now) : parseStart(startText.trim().replace(/\s+/, ' '));
-  if (start < hourOf(now)) {
+  if (!stored && start < hourOf(now)) {
     throw new BadRequestError(`The starting datetime is old. The current UTC time is ${formatHour(hourOf(now))}`);
   }
   return { kind: 'interval', start, every, unit };

@@ -1,22 +1,53 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { Identity } from '../auth/identity.js';
-import { ActorRegistry } from '../registry/actors.js';
+import type { Bus } from '../bus/bus.js';
+import { MqemitterBus } from '../bus/mqemitter-bus.js';
+import { Autoscaler } from '../execution/autoscaler.js';
+import { CronScheduler } from '../execution/cron.js';
+import { EventDispatcher, type AbacoEvent } from '../execution/events.js';
+import { ExecutionService } from '../execution/executions.js';
+import { IoRelay } from '../execution/io-relay.js';
+import { LogStore } from '../execution/logs.js';
+import { MessageService } from '../execution/messages.js';
+import { recover } from '../execution/recovery.js';
+import { ResultQueue } from '../execution/results.js';
+import { Runner } from '../execution/runner.js';
+import { WorkerAdmin } from '../execution/worker-admin.js';
+import { WorkerPool } from '../execution/workers.js';
+import { newId } from '../ids.js';
+import type { Inbox } from '../inbox/inbox.js';
+import { StoreInbox } from '../inbox/store-inbox.js';
+import type { Actor } from '../model/actor.js';
 import { checkNonceScope, resolveActor, type Permissions } from '../registry/access.js';
+import { ActorRegistry, type ActorLifecycle } from '../registry/actors.js';
 import { AliasRegistry } from '../registry/aliases.js';
 import { ConfigRegistry } from '../registry/configs.js';
 import { NonceRegistry } from '../registry/nonces.js';
 import { grantPermission, listPermissions, type Shared } from '../registry/permissions.js';
 import { StateStore } from '../registry/state.js';
+import type { ContainerRuntime } from '../runtime/runtime.js';
 import { LevelStore } from '../store/level-store.js';
 import type { Store } from '../store/store.js';
 import type { EngineContext } from './context.js';
 import { defaultSettings, type Settings } from './settings.js';
 
 export interface AbacoOptions {
-  /** A directory for the embedded level store. Ignored when `store` is given; in memory when neither is. */
+  /** A directory for the embedded level store and spooled binary messages; in memory when neither this nor `store` is given. */
   dataDir?: string;
   /** A Store to use instead of the embedded one. The engine closes it on `close()`. */
   store?: Store;
+  /** An Inbox to use instead of the one kept in the Store. */
+  inbox?: Inbox;
+  /** A Bus to use instead of the in-process one. */
+  bus?: Bus;
+  /**
+   * What runs executions. Without one the engine keeps the registry and accepts messages, but
+   * runs nothing (they wait in their inboxes for an engine that has a runtime).
+   */
+  runtime?: ContainerRuntime;
   settings?: Partial<Settings>;
   /** The clock; tests inject one. */
   now?: () => Date;
@@ -36,33 +67,136 @@ export class Abaco {
   readonly nonces: NonceRegistry;
   readonly configs: ConfigRegistry;
   readonly state: StateStore;
+  readonly messages: MessageService;
+  readonly executions: ExecutionService;
+  readonly workers: WorkerAdmin;
+  /** Cron: `tick()` runs one pass now (the engine also runs it every `cronIntervalMs`). */
+  readonly cron: CronScheduler;
+  /** Autoscaler: `tick()` runs one pass now (also every `autoscaleIntervalMs`). */
+  readonly autoscaler: Autoscaler;
   readonly permissions = {
     list: async (who: Identity, target: PermissionTarget): Promise<Permissions> => listPermissions(this.ctx, who, await this.shared(who, target)),
     grant: async (who: Identity, target: PermissionTarget, input: { user?: unknown; level?: unknown }): Promise<Permissions> =>
       grantPermission(this.ctx, who, await this.shared(who, target), input),
   };
+  /** The running engine's id: worker records name it as their host. */
+  readonly engineId = newId();
 
-  private constructor(private readonly ctx: EngineContext) {
+  private readonly pool: WorkerPool;
+  private readonly events: EventDispatcher;
+  private readonly logs: LogStore;
+  private readonly runner: Runner;
+  private readonly timers: NodeJS.Timeout[] = [];
+
+  private constructor(
+    private readonly ctx: EngineContext,
+    private readonly parts: { inbox: Inbox; bus: Bus; relay: IoRelay; runtime?: ContainerRuntime; ioDir: string; spoolDir: string },
+  ) {
+    const { inbox, bus, relay } = parts;
     this.state = new StateStore(ctx);
-    this.actors = new ActorRegistry(ctx, this.state);
     this.aliases = new AliasRegistry(ctx);
     this.nonces = new NonceRegistry(ctx);
     this.configs = new ConfigRegistry(ctx);
+    this.logs = new LogStore(ctx);
+    const results = new ResultQueue(ctx);
+    this.events = new EventDispatcher(ctx, (from, event) => this.sendEvent(from, event));
+    this.messages = new MessageService(ctx, { inbox, bus, logs: this.logs, results, spoolDir: parts.spoolDir, onQueued: (actor) => this.onQueued(actor) });
+    this.executions = new ExecutionService(ctx, { bus, logs: this.logs, results });
+    const runtime = parts.runtime ?? noRuntime;
+    const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, configs: this.configs, state: this.state, events: this.events, ioDir: parts.ioDir });
+    this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: this.engineId });
+    this.workers = new WorkerAdmin(ctx, this.pool);
+    this.actors = new ActorRegistry(ctx, this.state, this.lifecycle());
+    this.cron = new CronScheduler(ctx, this.messages);
+    this.autoscaler = new Autoscaler(ctx, inbox, this.pool);
+    this.runner = runner;
   }
 
   static async open(options: AbacoOptions = {}): Promise<Abaco> {
     const store = options.store ?? (options.dataDir ? await LevelStore.open(options.dataDir) : await LevelStore.memory());
     const settings = { ...defaultSettings(), ...options.settings };
     const log = options.logger ?? pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' });
-    return new Abaco({ store, settings, now: options.now ?? (() => new Date()), log });
+    const ctx: EngineContext = { store, settings, now: options.now ?? (() => new Date()), log };
+    const ioDir = mkdtempSync(join(tmpdir(), 'abaco-io-'));
+    const spoolDir = settings.spoolDir ?? (options.dataDir ? join(options.dataDir, 'spool') : join(ioDir, 'spool'));
+    const abaco = new Abaco(ctx, {
+      inbox: options.inbox ?? new StoreInbox(store),
+      bus: options.bus ?? new MqemitterBus(),
+      relay: new IoRelay(log),
+      runtime: options.runtime,
+      ioDir,
+      spoolDir,
+    });
+    if (options.runtime) await abaco.start();
+    return abaco;
   }
 
   get settings(): Readonly<Settings> {
     return this.ctx.settings;
   }
 
-  async close(): Promise<void> {
+  /** Waits until every event published so far has reached its linked actor and webhook. */
+  drainEvents(): Promise<void> {
+    return this.events.drain();
+  }
+
+  /**
+   * Stops the engine: no new executions start, running ones finish (or, with `kill`, are killed
+   * and recorded as ERROR at the next start), then the store closes. Queued messages stay queued.
+   */
+  async close(options: { kill?: boolean } = {}): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.pool.close(options.kill ?? false);
+    await this.events.drain();
+    await this.parts.relay.close();
+    await this.parts.runtime?.close();
+    await this.parts.bus.close();
     await this.ctx.store.close();
+    rmSync(this.parts.ioDir, { recursive: true, force: true });
+  }
+
+  private async start(): Promise<void> {
+    await recover(this.ctx, this.parts.inbox, this.pool, this.runner);
+    const every = (ms: number, task: () => Promise<unknown>) => {
+      if (ms <= 0) return;
+      let busy = false;
+      const timer = setInterval(() => {
+        if (busy) return;
+        busy = true;
+        task()
+          .catch((e: Error) => this.ctx.log.error({ err: e }, 'background task failed'))
+          .finally(() => (busy = false));
+      }, ms);
+      timer.unref();
+      this.timers.push(timer);
+    };
+    if (this.ctx.settings.autoscaling) every(this.ctx.settings.autoscaleIntervalMs, () => this.autoscaler.tick());
+    every(this.ctx.settings.cronIntervalMs, () => this.cron.tick());
+    every(60_000, () => this.logs.sweep());
+  }
+
+  private lifecycle(): ActorLifecycle {
+    return {
+      created: (actor) => this.onQueued(actor),
+      revised: async (actor) => {
+        await this.pool.retireOld(actor);
+        await this.onQueued(actor);
+      },
+      deleting: async (actor) => {
+        await this.pool.stopAll(actor, { kill: true });
+        await this.parts.inbox.purge(actor.dbId);
+      },
+    };
+  }
+
+  private async onQueued(actor: Actor): Promise<void> {
+    if (this.parts.runtime) await this.pool.ensureOne(actor);
+  }
+
+  /** Delivers an event to the actor `from` links to, as a JSON message from "Abaco Event". */
+  private async sendEvent(from: Actor, event: AbacoEvent): Promise<void> {
+    const { actor } = await resolveActor(this.ctx, from.tenant, from.link);
+    await this.messages.enqueue(actor, { kind: 'json', value: event }, 'Abaco Event');
   }
 
   private async shared(who: Identity, target: PermissionTarget): Promise<Shared> {
@@ -74,3 +208,15 @@ export class Abaco {
     return { kind: 'actor', name: actor.id, owner: actor.owner, refusal: 'Not authorized -- you do not have access to this actor.' };
   }
 }
+
+/** The runtime of an engine opened without one: it never runs anything (no worker is started). */
+const noRuntime: ContainerRuntime = {
+  name: 'none',
+  ensureImage: async () => {
+    throw new Error('This engine has no container runtime.');
+  },
+  run: async () => {
+    throw new Error('This engine has no container runtime.');
+  },
+  close: async () => {},
+};

@@ -16,6 +16,36 @@ export interface Settings {
   privilegedMounts: Mount[];
   /** Key for actor config secrets: 32 bytes as 64 hex characters or base64. Without it, secrets are refused. */
   secretKey?: string;
+  /** Workers a stateless actor may have when its own maxWorkers is not set. */
+  maxWorkersPerActor: number;
+  /** Whether the autoscaler resizes stateless actors' worker pools; and how often it runs (ms). */
+  autoscaling: boolean;
+  autoscaleIntervalMs: number;
+  /** How long an actor with the `sync` hint keeps one idle worker (ms). */
+  syncMaxIdleMs: number;
+  /** How often the cron scheduler looks for due actors (ms); 0 leaves it to `abaco.cron.tick()`. */
+  cronIntervalMs: number;
+  /** How often an idle worker looks at its inbox when no notification came (ms). */
+  workerPollMs: number;
+  /** Log size kept per execution (characters); the rest is cut with a marker. */
+  logMaxChars: number;
+  /** Seconds logs are kept when the actor sets no logEx, and the most an actor may set. */
+  logExDefault: number;
+  logExLimit: number;
+  /** How long results wait to be read (ms). */
+  resultTtlMs: number;
+  /** A synchronous message is refused when more messages than this are already queued. */
+  syncMaxQueued: number;
+  /** How long a synchronous message waits before answering with the execution id (ms). */
+  syncTimeoutMs: number;
+  /** Consecutive container start failures that put an actor in ERROR. */
+  maxStartFailures: number;
+  /** Network mode of actor containers. */
+  network: string;
+  /** Keep containers after their execution, for debugging. */
+  leaveContainers: boolean;
+  /** Where results sockets, FIFOs and binary messages are kept while executions run. */
+  spoolDir?: string;
 }
 
 export function defaultSettings(): Settings {
@@ -25,5 +55,20 @@ export function defaultSettings(): Settings {
     queues: ['default'],
     globalMounts: [],
     privilegedMounts: [],
+    maxWorkersPerActor: 6,
+    autoscaling: true,
+    autoscaleIntervalMs: 5000,
+    syncMaxIdleMs: 600_000,
+    cronIntervalMs: 50_000,
+    workerPollMs: 1000,
+    logMaxChars: 1_000_000,
+    logExDefault: 43_200,
+    logExLimit: 86_400,
+    resultTtlMs: 3_600_000,
+    syncMaxQueued: 3,
+    syncTimeoutMs: 30_000,
+    maxStartFailures: 3,
+    network: 'none',
+    leaveContainers: false,
   };
 }

@@ -24,11 +24,21 @@ const PRIVILEGED_FIELDS: [keyof Actor, (value: unknown) => boolean, string][] = 
   ['queue', (v) => v !== 'default', 'set queue'],
 ];
 
+/** What the execution side of the engine does when actors come, change and go. */
+export interface ActorLifecycle {
+  created(actor: Actor): Promise<void>;
+  /** After an update that bumped the revision (new image or force). */
+  revised(actor: Actor): Promise<void>;
+  /** Before an actor's records are removed: stop its workers, empty its inbox. */
+  deleting(actor: Actor): Promise<void>;
+}
+
 /** Registration of actors: create, read, list, update and delete, with their rules. */
 export class ActorRegistry {
   constructor(
     private readonly ctx: EngineContext,
     private readonly states: StateStore,
+    private readonly lifecycle: ActorLifecycle,
   ) {}
 
   async create(who: Identity, input: unknown): Promise<ActorView> {
@@ -57,6 +67,7 @@ export class ActorRegistry {
       { type: 'put', key: keys.actor(who.tenant, id), value: actor },
       ownerPermissions(who.tenant, 'actor', id, who.user),
     ]);
+    await this.lifecycle.created(actor);
     return { ...actor, state: {} };
   }
 
@@ -99,13 +110,22 @@ export class ActorRegistry {
       }
       return next;
     });
+    if (stored!.revision !== before.revision) await this.lifecycle.revised(stored!);
     return this.view(stored!);
   }
 
-  /** Removes an actor and everything that belongs to it: state, permissions, nonces, aliases. */
+  /**
+   * Removes an actor and everything that belongs to it: workers (running containers are killed),
+   * queued messages, executions, logs, results, state, permissions, nonces and aliases.
+   */
   async delete(who: Identity, identifier: string): Promise<Actor> {
     const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
     const t = who.tenant;
+    await this.ctx.store.update<Actor>(keys.actor(t, actor.id), (a) => (a ? { ...a, status: 'SHUTTING_DOWN' } : a));
+    await this.lifecycle.deleting(actor);
+    for (const prefix of [keys.executions(t, actor.id), keys.logs(t, actor.id), keys.resultsOfActor(t, actor.id), keys.workers(t, actor.id)]) {
+      await this.ctx.store.clear(prefix);
+    }
     const ops: BatchOp[] = [
       { type: 'del', key: keys.actor(t, actor.id) },
       { type: 'del', key: keys.state(t, actor.id) },

@@ -1,12 +1,15 @@
 /**
- * Every key of the store is built here, so the layout can be read in one place. All records of a
- * tenant live under `t/<tenant>/`; ids, aliases and config names never contain '/'.
+ * Every key of the store is built here, so the layout can be read in one place. Records of a
+ * tenant live under `t/<tenant>/`, except actors (`a/<tenant>/`) and workers (`w/<tenant>/`),
+ * which the engine's background parts also scan across tenants. Ids, aliases and config names
+ * never contain '/'.
  */
 const t = (tenant: string) => `t/${tenant}/`;
 
 export const keys = {
-  actor: (tenant: string, id: string) => `${t(tenant)}actor/${id}`,
-  actors: (tenant: string) => `${t(tenant)}actor/`,
+  actor: (tenant: string, id: string) => `a/${tenant}/${id}`,
+  actors: (tenant: string) => `a/${tenant}/`,
+  allActors: 'a/',
   state: (tenant: string, actorId: string) => `${t(tenant)}state/${actorId}`,
   alias: (tenant: string, alias: string) => `${t(tenant)}alias/${alias}`,
   aliases: (tenant: string) => `${t(tenant)}alias/`,
@@ -15,6 +18,17 @@ export const keys = {
   config: (tenant: string, name: string) => `${t(tenant)}config/${name}`,
   configs: (tenant: string) => `${t(tenant)}config/`,
   permissions: (tenant: string, kind: PermissionKind, name: string) => `${t(tenant)}perm/${kind}/${name}`,
+  execution: (tenant: string, actorId: string, executionId: string) => `${t(tenant)}exec/${actorId}/${executionId}`,
+  executions: (tenant: string, actorId: string) => `${t(tenant)}exec/${actorId}/`,
+  log: (tenant: string, actorId: string, executionId: string) => `${t(tenant)}log/${actorId}/${executionId}`,
+  logs: (tenant: string, actorId: string) => `${t(tenant)}log/${actorId}/`,
+  results: (tenant: string, actorId: string, executionId: string) => `${t(tenant)}result/${actorId}/${executionId}/`,
+  resultsOfActor: (tenant: string, actorId: string) => `${t(tenant)}result/${actorId}/`,
+  worker: (tenant: string, actorId: string, workerId: string) => `w/${tenant}/${actorId}/${workerId}`,
+  workers: (tenant: string, actorId: string) => `w/${tenant}/${actorId}/`,
+  allWorkers: 'w/',
+  /** Expiry index: `exp/<time>/<key>` for every log that expires, so the sweeper reads only what is due. */
+  expiry: (at: string, key: string) => `exp/${at}/${key}`,
 };
 
 /** The kinds of record that carry their own permissions. */

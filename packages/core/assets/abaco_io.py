@@ -1,0 +1,136 @@
+"""Execution I/O helper of the Abaco engine (Node has no Unix datagram sockets and no mkfifo).
+
+Commands, one per line on stdin:
+  results <id> <path>          bind a Unix datagram socket at <path>; each datagram is one result
+  close <id>                   drain and close the socket <id>
+  fifo <id> <path> <source>    make a FIFO at <path> and copy the file <source> into it once read
+  unfifo <id>                  give up on FIFO <id> (the actor never read it) and remove it
+Answers on stdout, each a header line "<kind> <id> <length>" and <length> bytes of data:
+  bound, closed, result, fifo-ready, fifo-done, error
+"""
+import os
+import selectors
+import socket
+import sys
+import threading
+
+MAX_DATAGRAM = 1 << 18
+out_lock = threading.Lock()
+selector = selectors.DefaultSelector()
+sockets = {}
+fifos = {}
+
+
+def emit(kind, ident, data=b""):
+    with out_lock:
+        sys.stdout.buffer.write(f"{kind} {ident} {len(data)}\n".encode() + data)
+        sys.stdout.buffer.flush()
+
+
+def remove(path):
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+
+
+def open_results(ident, path):
+    remove(path)
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
+    sock.bind(path)
+    os.chmod(path, 0o777)
+    sock.setblocking(False)
+    selector.register(sock, selectors.EVENT_READ, ident)
+    sockets[ident] = (sock, path)
+    emit("bound", ident)
+
+
+def receive(sock, ident):
+    while True:
+        try:
+            data = sock.recv(MAX_DATAGRAM)
+        except BlockingIOError:
+            return
+        emit("result", ident, data)
+
+
+def close_results(ident):
+    sock, path = sockets.pop(ident)
+    receive(sock, ident)
+    selector.unregister(sock)
+    sock.close()
+    remove(path)
+    emit("closed", ident)
+
+
+def feed(ident, path, source):
+    try:
+        with open(path, "wb") as fifo, open(source, "rb") as data:
+            while chunk := data.read(1 << 16):
+                fifo.write(chunk)
+        emit("fifo-done", ident)
+    except OSError as e:
+        emit("error", ident, f"binary data: {e}".encode())
+    finally:
+        remove(path)
+
+
+def open_fifo(ident, path, source):
+    remove(path)
+    os.mkfifo(path, 0o666)
+    os.chmod(path, 0o666)
+    fifos[ident] = path
+    threading.Thread(target=feed, args=(ident, path, source), daemon=True).start()
+    emit("fifo-ready", ident)
+
+
+def close_fifo(ident):
+    path = fifos.pop(ident, None)
+    if path is None:
+        return
+    try:  # a reader that opens and leaves unblocks a writer still waiting for one
+        os.close(os.open(path, os.O_RDONLY | os.O_NONBLOCK))
+    except OSError:
+        pass
+    remove(path)
+
+
+def command(line):
+    parts = line.split(" ")
+    kind, ident, args = parts[0], parts[1], parts[2:]
+    try:
+        if kind == "results":
+            open_results(ident, args[0])
+        elif kind == "close":
+            close_results(ident)
+        elif kind == "fifo":
+            open_fifo(ident, args[0], args[1])
+        elif kind == "unfifo":
+            close_fifo(ident)
+    except (OSError, KeyError, IndexError) as e:
+        emit("error", ident, f"{kind}: {e}".encode())
+
+
+def main():
+    stdin = sys.stdin.buffer
+    os.set_blocking(stdin.fileno(), False)
+    selector.register(stdin, selectors.EVENT_READ, None)
+    pending = b""
+    while True:
+        for key, _ in selector.select():
+            if key.data is not None:
+                receive(key.fileobj, key.data)
+                continue
+            chunk = os.read(stdin.fileno(), 1 << 16)
+            if not chunk:
+                return
+            pending += chunk
+            *lines, pending = pending.split(b"\n")
+            for line in lines:
+                if line:
+                    command(line.decode())
+
+
+if __name__ == "__main__":
+    main()

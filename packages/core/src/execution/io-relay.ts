@@ -1,0 +1,123 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { Logger } from 'pino';
+
+const SCRIPT = fileURLToPath(new URL('../../assets/abaco_io.py', import.meta.url));
+
+type Waiter = { resolve: () => void; reject: (e: Error) => void };
+
+/**
+ * Drives the execution I/O helper (`assets/abaco_io.py`, run with python3): the results socket of
+ * each execution (a Unix datagram socket, which Node cannot open) and the FIFO of binary messages
+ * (which Node cannot make). One helper process serves the whole engine.
+ */
+export class IoRelay {
+  private child: ChildProcess | null = null;
+  private readonly waiters = new Map<string, Waiter>();
+  private readonly onResult = new Map<string, (data: Buffer) => void>();
+  private buffered = Buffer.alloc(0);
+
+  constructor(
+    private readonly log: Logger,
+    private readonly python = process.env.ABACO_PYTHON ?? 'python3',
+  ) {}
+
+  /** Binds the results socket of an execution at `path`; each datagram goes to `onResult`. */
+  async openResults(id: string, path: string, onResult: (data: Buffer) => void): Promise<void> {
+    this.onResult.set(id, onResult);
+    await this.request(`bound ${id}`, `results ${id} ${path}`);
+  }
+
+  /** Receives what is still waiting on the socket, then closes and removes it. */
+  async closeResults(id: string): Promise<void> {
+    await this.request(`closed ${id}`, `close ${id}`);
+    this.onResult.delete(id);
+  }
+
+  /** Makes the FIFO at `path` that yields the bytes of `source` to the first reader. */
+  async openFifo(id: string, path: string, source: string): Promise<void> {
+    await this.request(`fifo-ready ${id}`, `fifo ${id} ${path} ${source}`);
+  }
+
+  /** Removes a FIFO, whether or not it was read. */
+  closeFifo(id: string): void {
+    this.send(`unfifo ${id}`);
+  }
+
+  async close(): Promise<void> {
+    const child = this.child;
+    this.child = null;
+    if (!child) return;
+    child.stdin!.end();
+    await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+  }
+
+  private request(answer: string, line: string): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.waiters.set(answer, { resolve, reject });
+      const id = answer.split(' ')[1]!;
+      this.waiters.set(`error ${id}`, { resolve: () => {}, reject: (e) => (this.waiters.delete(answer), reject(e)) });
+      try {
+        this.send(line);
+      } catch (e) {
+        this.waiters.delete(answer);
+        reject(e as Error);
+      }
+    });
+  }
+
+  private send(line: string): void {
+    if (/[\n]/.test(line)) throw new Error('I/O relay paths may not contain newlines');
+    this.started().stdin!.write(`${line}\n`);
+  }
+
+  private started(): ChildProcess {
+    if (this.child) return this.child;
+    const child = spawn(this.python, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+    child.on('error', (e) => this.fail(new Error(`The execution I/O helper could not run (${this.python} ${SCRIPT}): ${e.message}. Results and binary messages need python3.`)));
+    child.on('exit', (code) => {
+      if (this.child === child) this.fail(new Error(`The execution I/O helper exited (code ${code}).`));
+    });
+    child.stderr!.on('data', (d: Buffer) => this.log.warn({ helper: d.toString() }, 'execution I/O helper'));
+    child.stdout!.on('data', (d: Buffer) => this.read(d));
+    this.child = child;
+    return child;
+  }
+
+  private fail(error: Error): void {
+    this.child = null;
+    for (const waiter of this.waiters.values()) waiter.reject(error);
+    this.waiters.clear();
+    this.log.error(error.message);
+  }
+
+  private read(data: Buffer): void {
+    this.buffered = Buffer.concat([this.buffered, data]);
+    for (;;) {
+      const eol = this.buffered.indexOf(10);
+      if (eol < 0) return;
+      const [kind, id, length] = this.buffered.subarray(0, eol).toString().split(' ') as [string, string, string];
+      const size = Number(length);
+      if (this.buffered.length < eol + 1 + size) return;
+      const payload = this.buffered.subarray(eol + 1, eol + 1 + size);
+      this.buffered = this.buffered.subarray(eol + 1 + size);
+      this.dispatch(kind, id, Buffer.from(payload));
+    }
+  }
+
+  private dispatch(kind: string, id: string, payload: Buffer): void {
+    if (kind === 'result') return this.onResult.get(id)?.(payload);
+    if (kind === 'error') {
+      const waiter = this.waiters.get(`error ${id}`);
+      this.waiters.delete(`error ${id}`);
+      if (waiter) waiter.reject(new Error(payload.toString()));
+      else this.log.warn({ id, error: payload.toString() }, 'execution I/O helper');
+      return;
+    }
+    const key = `${kind} ${id}`;
+    const waiter = this.waiters.get(key);
+    this.waiters.delete(key);
+    this.waiters.delete(`error ${id}`);
+    waiter?.resolve();
+  }
+}

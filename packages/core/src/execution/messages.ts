@@ -1,0 +1,174 @@
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Identity } from '../auth/identity.js';
+import type { EngineContext } from '../engine/context.js';
+import { BadRequestError } from '../errors.js';
+import { newId } from '../ids.js';
+import type { Inbox } from '../inbox/inbox.js';
+import type { Actor } from '../model/actor.js';
+import type { ContentType, Execution, QueuedMessage } from '../model/execution.js';
+import { reachActor } from '../registry/access.js';
+import { keys } from '../store/keys.js';
+import { topics, type Bus } from '../bus/bus.js';
+import type { LogStore } from './logs.js';
+import type { ResultQueue } from './results.js';
+
+/** A message for an actor: a string, a JSON value, or bytes (in memory or in a file the engine takes over). */
+export type MessageInput =
+  | { kind: 'str'; text: string }
+  | { kind: 'json'; value: unknown }
+  | { kind: 'binary'; data: Buffer }
+  | { kind: 'binary'; file: string };
+
+export interface SendOptions {
+  /** Query parameters of the request: each becomes an environment variable of the execution. */
+  env?: Record<string, string>;
+  /** Wait for the execution to finish (`_abaco_synchronous=true`). */
+  synchronous?: boolean;
+}
+
+/** What a synchronous message answers: the first result, else the logs; or the execution id on timeout. */
+export type SyncOutcome = { kind: 'result'; data: Buffer } | { kind: 'logs'; text: string } | { kind: 'timeout' };
+
+export interface Sent {
+  execution: Execution;
+  sync?: SyncOutcome;
+}
+
+export interface MessageDeps {
+  inbox: Inbox;
+  bus: Bus;
+  logs: LogStore;
+  results: ResultQueue;
+  /** Called after a message is queued, to make sure the actor has a worker. */
+  onQueued: (actor: Actor) => Promise<void>;
+  /** Where binary messages wait for their execution (kept across restarts). */
+  spoolDir: string;
+}
+
+/** Messages: send (asynchronous or synchronous), count and purge an actor's inbox. */
+export class MessageService {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deps: MessageDeps,
+  ) {}
+
+  /** Sends a message as `who` (EXECUTE needed): queues an execution and answers with it. */
+  async send(who: Identity, identifier: string, input: MessageInput, options: SendOptions = {}): Promise<Sent> {
+    const { actor } = await reachActor(this.ctx, who, identifier, 'EXECUTE');
+    if (options.synchronous) {
+      const queued = await this.deps.inbox.length(actor.dbId);
+      if (queued > this.ctx.settings.syncMaxQueued) {
+        throw new BadRequestError(`Cannot issue synchronous execution when actor message queue > ${this.ctx.settings.syncMaxQueued}. The actor has ${queued} queued messages.`);
+      }
+    }
+    const execution = await this.enqueue(actor, input, who.user, options);
+    if (!options.synchronous) return { execution };
+    return this.waitFor(actor, execution.id);
+  }
+
+  /**
+   * Queues a message on an actor without a caller's permission check (cron, events): writes the
+   * execution (SUBMITTED) and the inbox entry in one atomic write, then notifies.
+   */
+  async enqueue(actor: Actor, input: MessageInput, executor: string, options: SendOptions = {}): Promise<Execution> {
+    const id = newId();
+    const env = checkEnv(options.env ?? {});
+    let contentType: ContentType;
+    let text: string | null = null;
+    let binaryPath: string | null = null;
+    if (input.kind === 'str') {
+      contentType = 'str';
+      text = input.text;
+    } else if (input.kind === 'json') {
+      contentType = 'application/json';
+      text = JSON.stringify(input.value);
+    } else {
+      contentType = 'application/octet-stream';
+      await mkdir(this.deps.spoolDir, { recursive: true });
+      binaryPath = join(this.deps.spoolDir, `${id}.bin`);
+      if ('data' in input) await writeFile(binaryPath, input.data);
+      else await rename(input.file, binaryPath);
+    }
+    const execution: Execution = {
+      id,
+      tenant: actor.tenant,
+      actorId: actor.id,
+      apiServer: actor.apiServer,
+      executor,
+      workerId: null,
+      status: 'SUBMITTED',
+      statusMessage: '',
+      messageReceivedTime: this.ctx.now().toISOString(),
+      startTime: null,
+      finishTime: null,
+      runtime: 0,
+      cpu: 0,
+      io: 0,
+      exitCode: null,
+      finalState: null,
+      contentType,
+    };
+    const message: QueuedMessage = { executionId: id, contentType, text, binaryPath, env, executor, synchronous: options.synchronous ?? false };
+    await this.deps.inbox.push(actor.dbId, message, [{ type: 'put', key: keys.execution(actor.tenant, actor.id, id), value: execution }]);
+    await this.deps.bus.publish(topics.inbox(actor.dbId), null);
+    await this.deps.onQueued(actor);
+    return execution;
+  }
+
+  /** How many messages wait in an actor's inbox (READ needed). */
+  async count(who: Identity, identifier: string): Promise<{ actor: Actor; messages: number }> {
+    const { actor } = await reachActor(this.ctx, who, identifier, 'READ');
+    return { actor, messages: await this.deps.inbox.length(actor.dbId) };
+  }
+
+  /** Empties an actor's inbox (UPDATE needed); the purged messages' executions end as ERROR. */
+  async purge(who: Identity, identifier: string): Promise<{ actor: Actor; purged: number }> {
+    const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
+    const purged = await this.deps.inbox.purge(actor.dbId);
+    const finishTime = this.ctx.now().toISOString();
+    for (const message of purged) {
+      await this.ctx.store.update<Execution>(keys.execution(actor.tenant, actor.id, message.executionId), (e) =>
+        e && e.status === 'SUBMITTED' ? { ...e, status: 'ERROR', statusMessage: `The message was purged from the actor's inbox by ${who.user}.`, finishTime } : e,
+      );
+    }
+    return { actor, purged: purged.length };
+  }
+
+  /** Waits until an execution has finished, then answers with its first result or its logs. */
+  private async waitFor(actor: Actor, executionId: string): Promise<Sent> {
+    const key = keys.execution(actor.tenant, actor.id, executionId);
+    const finished = (e: Execution | undefined) => e === undefined || e.status === 'COMPLETE' || e.status === 'ERROR';
+    let wake = () => {};
+    const unsubscribe = await this.deps.bus.subscribe(topics.finished(actor.dbId, executionId), () => wake());
+    const deadline = Date.now() + this.ctx.settings.syncTimeoutMs;
+    try {
+      let execution = await this.ctx.store.get<Execution>(key);
+      while (!finished(execution) && Date.now() < deadline) {
+        // The notification usually ends the wait; the poll covers one that was missed.
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, Math.min(500, deadline - Date.now()));
+          wake = () => (clearTimeout(timer), resolve());
+        });
+        execution = await this.ctx.store.get<Execution>(key);
+      }
+      if (!execution) throw new BadRequestError(`Execution ${executionId} disappeared (its actor was deleted).`);
+      if (!finished(execution)) return { execution, sync: { kind: 'timeout' } };
+      const result = await this.deps.results.pop(actor, executionId);
+      if (result) return { execution, sync: { kind: 'result', data: result } };
+      return { execution, sync: { kind: 'logs', text: await this.deps.logs.read(actor, executionId) } };
+    } finally {
+      await unsubscribe();
+    }
+  }
+}
+
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
+
+function checkEnv(env: Record<string, string>): Record<string, string> {
+  for (const [name, value] of Object.entries(env)) {
+    if (!ENV_NAME.test(name)) throw new BadRequestError(`Invalid query parameter '${name}': it becomes an environment variable, so it must start with a letter or '_' and hold only letters, digits, '_', '.' or '-'.`);
+    if (typeof value !== 'string' || value.includes('\0')) throw new BadRequestError(`Invalid query parameter '${name}': its value must be text without NUL characters.`);
+  }
+  return env;
+}

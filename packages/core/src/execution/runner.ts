@@ -1,0 +1,159 @@
+import { rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { EngineContext } from '../engine/context.js';
+import type { Inbox, Lease } from '../inbox/inbox.js';
+import type { Actor } from '../model/actor.js';
+import type { Execution } from '../model/execution.js';
+import type { ConfigRegistry } from '../registry/configs.js';
+import type { StateStore } from '../registry/state.js';
+import type { BindMount, ContainerRuntime, ExitInfo, RunningContainer } from '../runtime/runtime.js';
+import { keys } from '../store/keys.js';
+import { topics, type Bus } from '../bus/bus.js';
+import { executionEnv } from './context.js';
+import type { EventDispatcher } from './events.js';
+import type { IoRelay } from './io-relay.js';
+import type { LogStore } from './logs.js';
+import type { ResultQueue } from './results.js';
+import { parseMemory } from './memory.js';
+
+export interface RunnerDeps {
+  runtime: ContainerRuntime;
+  inbox: Inbox;
+  bus: Bus;
+  relay: IoRelay;
+  logs: LogStore;
+  results: ResultQueue;
+  configs: ConfigRegistry;
+  state: StateStore;
+  events: EventDispatcher;
+  /** A short folder for results sockets and FIFOs (Unix socket paths are limited to 108 bytes). */
+  ioDir: string;
+}
+
+/** How a run went, for the worker: whether the container could be started at all. */
+export type RunOutcome = 'finished' | 'start-failed' | 'skipped';
+
+/** Runs one leased message: one fresh container, from context to finalized execution. */
+export class Runner {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deps: RunnerDeps,
+  ) {}
+
+  async run(actor: Actor, workerId: string, lease: Lease): Promise<RunOutcome> {
+    const { message } = lease;
+    const execKey = keys.execution(actor.tenant, actor.id, message.executionId);
+    const execution = await this.ctx.store.get<Execution>(execKey);
+    if (!execution || execution.status !== 'SUBMITTED') {
+      await this.deps.inbox.ack(actor.dbId, lease); // its actor or execution is gone, or it already ran
+      return 'skipped';
+    }
+    const socketPath = join(this.deps.ioDir, `${execution.id}.sock`);
+    const fifoPath = join(this.deps.ioDir, `${execution.id}.fifo`);
+    const mounts: BindMount[] = [{ hostPath: socketPath, containerPath: '/_abaco_results.sock', readOnly: false }];
+    const log = this.deps.logs.writer(actor, execution.id);
+    const pendingResults: Promise<void>[] = [];
+    let container: RunningContainer | undefined;
+    let stopHalt = async () => {};
+    try {
+      await this.deps.relay.openResults(`r-${execution.id}`, socketPath, (data) => {
+        pendingResults.push(this.deps.results.push(actor, execution.id, data));
+      });
+      if (message.binaryPath !== null) {
+        await this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, message.binaryPath);
+        mounts.push({ hostPath: fifoPath, containerPath: '/_abaco_binary_data', readOnly: true });
+      }
+      mounts.push(...actor.mounts.map((m) => ({ hostPath: m.host_path, containerPath: m.container_path, readOnly: m.mode !== 'rw' })));
+      const env = executionEnv({
+        actor,
+        workerId,
+        executionId: execution.id,
+        message,
+        state: await this.deps.state.current(actor),
+        configs: await this.deps.configs.configsFor(actor),
+        accessToken: '',
+      });
+      container = await this.deps.runtime.run({
+        image: actor.image,
+        env,
+        mounts,
+        user: actor.useContainerUid ? undefined : ownerUser(actor),
+        memoryBytes: actor.memLimit ? parseMemory(actor.memLimit) : undefined,
+        nanoCpus: actor.maxCpus ?? undefined,
+        privileged: actor.privileged,
+        network: this.ctx.settings.network,
+        labels: { 'abaco.actor': actor.dbId, 'abaco.worker': workerId, 'abaco.execution': execution.id },
+      });
+      const running = container;
+      stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => void running.kill());
+      await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
+      for await (const chunk of running.logs) log.append(chunk.text);
+      const exit = await running.wait();
+      const usage = await running.usage();
+      await this.deps.relay.closeResults(`r-${execution.id}`);
+      await Promise.all(pendingResults);
+      await log.finish(this.deps.logs.ttlSeconds(actor));
+      await this.finalize(actor, lease, execKey, exit, usage);
+      return 'finished';
+    } catch (e) {
+      const reason = (e as Error).message;
+      this.ctx.log.warn({ err: e, execution: execution.id }, 'execution failed');
+      await this.deps.relay.closeResults(`r-${execution.id}`).catch(() => {});
+      const failure = container ? `Execution failed: ${reason}` : `Could not start the container: ${reason}`;
+      log.append(`${failure}\n`);
+      await log.finish(this.deps.logs.ttlSeconds(actor));
+      await this.fail(actor, lease, execKey, failure);
+      return container ? 'finished' : 'start-failed';
+    } finally {
+      await stopHalt();
+      if (message.binaryPath !== null) {
+        this.deps.relay.closeFifo(`f-${execution.id}`);
+        await rm(message.binaryPath, { force: true });
+      }
+      if (container && !this.ctx.settings.leaveContainers) await container.remove().catch(() => {});
+    }
+  }
+
+  private async patch(key: string, fields: Partial<Execution>): Promise<void> {
+    await this.ctx.store.update<Execution>(key, (e) => (e ? { ...e, ...fields } : undefined));
+  }
+
+  /** Records the end of an execution and acknowledges its message in one atomic write. */
+  private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }): Promise<void> {
+    const execution = await this.ctx.store.get<Execution>(key);
+    if (!execution) return this.deps.inbox.ack(actor.dbId, lease);
+    const { StartedAt, FinishedAt } = exit.finalState;
+    const finished: Execution = {
+      ...execution,
+      status: 'COMPLETE',
+      statusMessage: exit.killed ? 'Execution was halted (force quit).' : exit.oomKilled ? 'The container ran out of memory.' : '',
+      finishTime: this.ctx.now().toISOString(),
+      runtime: Math.max(0, Math.round((Date.parse(FinishedAt) - Date.parse(StartedAt)) / 1000)),
+      cpu: usage.cpu,
+      io: usage.io,
+      exitCode: exit.exitCode,
+      finalState: exit.finalState,
+    };
+    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }]);
+    await this.announce(actor, finished);
+  }
+
+  /** Records an execution as ERROR with its reason, and acknowledges its message, atomically. */
+  async fail(actor: Actor, lease: Lease, key: string, reason: string): Promise<void> {
+    const execution = await this.ctx.store.get<Execution>(key);
+    if (!execution) return this.deps.inbox.ack(actor.dbId, lease);
+    const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
+    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }]);
+    await this.announce(actor, failed);
+  }
+
+  private async announce(actor: Actor, execution: Execution): Promise<void> {
+    await this.deps.bus.publish(topics.finished(actor.dbId, execution.id), execution);
+    this.deps.events.executionComplete(actor, execution);
+  }
+}
+
+/** Containers run as the actor owner's uid:gid when the deployment knows it (`uid`, `gid` fields). */
+function ownerUser(actor: Actor): string | undefined {
+  return actor.uid ? `${actor.uid}:${actor.gid ?? actor.uid}` : undefined;
+}

@@ -1,0 +1,243 @@
+import type { EngineContext } from '../engine/context.js';
+import { topics, type Bus } from '../bus/bus.js';
+import { newId } from '../ids.js';
+import type { Inbox } from '../inbox/inbox.js';
+import type { Actor, ActorStatus } from '../model/actor.js';
+import { LEAVING_STATUSES, type Worker, type WorkerStatus } from '../model/worker.js';
+import type { ContainerRuntime } from '../runtime/runtime.js';
+import { keys } from '../store/keys.js';
+import type { EventDispatcher } from './events.js';
+import type { Runner } from './runner.js';
+
+export interface WorkerPoolDeps {
+  runtime: ContainerRuntime;
+  inbox: Inbox;
+  bus: Bus;
+  runner: Runner;
+  events: EventDispatcher;
+  /** Identifies this engine process; worker records of another (a dead one) are stale. */
+  engineId: string;
+}
+
+/**
+ * The workers of every actor: their records (with upstream's statuses) and, in this process, the
+ * loop each runs: lease the next message of its actor's inbox, run it, repeat. A stateful actor
+ * has one worker, so its messages run strictly in order; a stateless one may have several.
+ */
+export class WorkerPool {
+  private readonly loops = new Map<string, WorkerLoop>();
+  private closed = false;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deps: WorkerPoolDeps,
+  ) {}
+
+  async list(actor: Actor): Promise<Worker[]> {
+    const workers: Worker[] = [];
+    for await (const [, worker] of this.ctx.store.scan<Worker>(keys.workers(actor.tenant, actor.id))) workers.push(worker);
+    return workers.sort((a, b) => a.createTime.localeCompare(b.createTime));
+  }
+
+  /** Workers that are starting, ready or busy (not on their way out). */
+  async viable(actor: Actor): Promise<Worker[]> {
+    return (await this.list(actor)).filter((w) => !LEAVING_STATUSES.includes(w.status));
+  }
+
+  /** Starts a worker when the actor has none (on creation, and when a message comes). */
+  async ensureOne(actor: Actor): Promise<void> {
+    if (actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') return;
+    if ((await this.viable(actor)).length === 0) await this.spawn(actor);
+  }
+
+  /** Starts workers until the actor has `count`; returns how many it had. */
+  async ensure(actor: Actor, count: number): Promise<number> {
+    const before = (await this.viable(actor)).length;
+    const limit = actor.stateless ? Math.max(count, 0) : Math.min(count, 1);
+    for (let i = before; i < limit; i++) await this.spawn(actor);
+    return before;
+  }
+
+  /** Creates a worker record (REQUESTED) and starts it in the background. */
+  async spawn(actor: Actor): Promise<Worker> {
+    const now = this.ctx.now().toISOString();
+    const id = newId();
+    const worker: Worker = {
+      id,
+      tenant: actor.tenant,
+      actorId: actor.id,
+      status: 'REQUESTED',
+      statusMessage: '',
+      revision: actor.revision,
+      image: actor.image,
+      location: this.deps.runtime.name,
+      cid: null,
+      chName: `worker_${id}`,
+      hostId: this.deps.engineId,
+      hostIp: this.deps.engineId,
+      createTime: now,
+      lastExecutionTime: null,
+      lastHealthCheckTime: now,
+    };
+    await this.ctx.store.batch([{ type: 'put', key: keys.worker(actor.tenant, actor.id, id), value: worker }]);
+    if (this.closed) return worker;
+    const loop = new WorkerLoop(this.ctx, this.deps, this, worker);
+    this.loops.set(id, loop);
+    void loop.run().finally(() => this.loops.delete(id));
+    return worker;
+  }
+
+  /** Asks a worker to stop after its current execution; its record goes once it has. */
+  async stop(actor: Actor, workerId: string): Promise<void> {
+    await this.setStatus(actor, workerId, 'SHUTDOWN_REQUESTED');
+    const loop = this.loops.get(workerId);
+    if (loop) loop.stop();
+    else await this.remove(actor, workerId);
+  }
+
+  /** Stops every worker of an actor and waits for them; with `kill`, running containers are killed. */
+  async stopAll(actor: Actor, options: { kill: boolean }): Promise<void> {
+    const stopping: Promise<void>[] = [];
+    for (const worker of await this.list(actor)) {
+      const loop = this.loops.get(worker.id);
+      if (loop) stopping.push(loop.stop(options.kill));
+      else await this.remove(actor, worker.id);
+    }
+    await Promise.all(stopping);
+  }
+
+  /** Retires the workers of older revisions (after an image update): each finishes what it runs. */
+  async retireOld(actor: Actor): Promise<void> {
+    for (const worker of await this.viable(actor)) if (worker.revision < actor.revision) await this.stop(actor, worker.id);
+  }
+
+  /** Whether a worker runs in this engine process (its leases are live). */
+  isAlive(workerId: string): boolean {
+    return this.loops.has(workerId);
+  }
+
+  /** Stops every loop; running executions finish first (or are killed with `kill`). */
+  async close(kill = false): Promise<void> {
+    this.closed = true;
+    await Promise.all([...this.loops.values()].map((loop) => loop.stop(kill)));
+  }
+
+  async setStatus(actor: Pick<Actor, 'tenant' | 'id'>, workerId: string, status: WorkerStatus, fields: Partial<Worker> = {}): Promise<Worker | undefined> {
+    return this.ctx.store.update<Worker>(keys.worker(actor.tenant, actor.id, workerId), (w) => (w ? { ...w, ...fields, status } : undefined));
+  }
+
+  async remove(actor: Pick<Actor, 'tenant' | 'id'>, workerId: string): Promise<void> {
+    await this.ctx.store.batch([{ type: 'del', key: keys.worker(actor.tenant, actor.id, workerId) }]);
+  }
+
+  /** Sets an actor's status (and message), publishing ACTOR_READY / ACTOR_ERROR when it changes to one. */
+  async setActorStatus(actor: Actor, status: ActorStatus, statusMessage = ''): Promise<void> {
+    let changed = false;
+    const stored = await this.ctx.store.update<Actor>(keys.actor(actor.tenant, actor.id), (a) => {
+      if (!a || a.revision !== actor.revision) return a; // deleted, or updated meanwhile: leave it
+      changed = a.status !== status;
+      return { ...a, status, statusMessage };
+    });
+    if (!changed || !stored) return;
+    if (status === 'READY') this.deps.events.actorStatus(stored, 'ACTOR_READY');
+    if (status === 'ERROR') this.deps.events.actorStatus(stored, 'ACTOR_ERROR', statusMessage);
+  }
+}
+
+/** One worker's life in this process. */
+class WorkerLoop {
+  private stopping = false;
+  private wake: (() => void) | null = null;
+  private done: Promise<void> = Promise.resolve();
+  private killRunning: (() => Promise<void>) | null = null;
+
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly deps: WorkerPoolDeps,
+    private readonly pool: WorkerPool,
+    private readonly worker: Worker,
+  ) {}
+
+  run(): Promise<void> {
+    this.done = this.life().catch((e: Error) => this.ctx.log.error({ err: e, worker: this.worker.id }, 'worker failed'));
+    return this.done;
+  }
+
+  stop(kill = false): Promise<void> {
+    this.stopping = true;
+    if (kill) void this.killRunning?.();
+    this.wake?.();
+    return this.done;
+  }
+
+  private async life(): Promise<void> {
+    const { worker } = this;
+    const actorRef = { tenant: worker.tenant, id: worker.actorId };
+    let actor = await this.actor();
+    if (!actor) return this.pool.remove(actorRef, worker.id);
+    for (const status of ['SPAWNER SETUP', 'PULLING IMAGE'] as const) await this.pool.setStatus(actorRef, worker.id, status);
+    try {
+      await this.deps.runtime.ensureImage(actor.image);
+    } catch (e) {
+      const message = (e as Error).message;
+      await this.pool.setStatus(actorRef, worker.id, 'ERROR', { statusMessage: message });
+      await this.pool.setActorStatus(actor, 'ERROR', message);
+      await this.pool.remove(actorRef, worker.id);
+      return;
+    }
+    await this.pool.setStatus(actorRef, worker.id, 'CREATING CONTAINER');
+    await this.pool.setStatus(actorRef, worker.id, 'READY');
+    await this.pool.setActorStatus(actor, 'READY');
+    const unsubscribe = await this.deps.bus.subscribe(topics.inbox(actor.dbId), () => this.wake?.());
+    let startFailures = 0;
+    try {
+      while (!this.stopping) {
+        actor = await this.actor();
+        if (!actor || actor.revision !== worker.revision || actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') break;
+        const lease = await this.deps.inbox.lease(actor.dbId, worker.id);
+        if (!lease) {
+          await this.idle();
+          continue;
+        }
+        if (this.stopping) {
+          await this.deps.inbox.release(actor.dbId, lease);
+          break;
+        }
+        await this.pool.setStatus(actorRef, worker.id, 'BUSY');
+        const running = this.deps.runner.run(actor, worker.id, lease);
+        this.killRunning = () => this.deps.bus.publish(topics.halt(actor!.dbId, lease.message.executionId), null);
+        const outcome = await running;
+        this.killRunning = null;
+        await this.pool.setStatus(actorRef, worker.id, 'READY', { lastExecutionTime: this.ctx.now().toISOString() });
+        startFailures = outcome === 'start-failed' ? startFailures + 1 : 0;
+        if (startFailures >= this.ctx.settings.maxStartFailures) {
+          await this.pool.setActorStatus(actor, 'ERROR', `The actor's containers failed to start ${startFailures} times in a row; see the logs of its last executions.`);
+          break;
+        }
+      }
+    } finally {
+      await unsubscribe();
+      await this.pool.setStatus(actorRef, worker.id, 'SHUTTING_DOWN');
+      await this.pool.remove(actorRef, worker.id);
+    }
+  }
+
+  private actor(): Promise<Actor | undefined> {
+    return this.ctx.store.get<Actor>(keys.actor(this.worker.tenant, this.worker.actorId));
+  }
+
+  /** Waits for a message notification, or the poll interval (a missed notification only delays). */
+  private idle(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, this.ctx.settings.workerPollMs);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = () => {
+        this.wake = null;
+        done();
+      };
+    });
+  }
+}

@@ -1,0 +1,119 @@
+import type { QueuedMessage } from '../model/execution.js';
+import { UNCHANGED, WithWrites, type BatchOp, type Store } from '../store/store.js';
+import type { Inbox, Lease } from './inbox.js';
+
+interface Meta {
+  queued: number;
+  leased: number;
+}
+type LeaseRecord = Lease;
+
+/**
+ * The embedded Inbox, kept in the Store. Every change of an inbox is one atomic update of its
+ * meta record (queued and leased counts), so pushes, leases and acks of one inbox are serialised
+ * by the Store's read-modify-write and land with the records written alongside them.
+ *
+ * Layout: `ibm/<inbox>` meta, `ib/<inbox>/q/<seq>` queued, `ib/<inbox>/l/<seq>` leased. Sequence
+ * numbers grow with time, so a scan of `q/` yields the oldest message first without loading the rest.
+ */
+export class StoreInbox implements Inbox {
+  private lastSeq = 0;
+
+  constructor(private readonly store: Store) {}
+
+  async push(inbox: string, message: QueuedMessage, also: BatchOp[] = []): Promise<void> {
+    const seq = this.nextSeq();
+    await this.store.update<Meta>(metaKey(inbox), (meta = empty()) =>
+      new WithWrites({ ...meta, queued: meta.queued + 1 }, [{ type: 'put', key: queuedKey(inbox, seq), value: message }, ...also]),
+    );
+  }
+
+  async lease(inbox: string, holder: string): Promise<Lease | undefined> {
+    let leased: Lease | undefined;
+    await this.store.update<Meta>(metaKey(inbox), async (meta) => {
+      if (!meta || meta.queued === 0) return UNCHANGED;
+      for await (const [key, message] of this.store.scan<QueuedMessage>(`ib/${inbox}/q/`, { limit: 1 })) {
+        const seq = key.slice(key.lastIndexOf('/') + 1);
+        leased = { seq, holder, message };
+        return new WithWrites({ queued: meta.queued - 1, leased: meta.leased + 1 }, [
+          { type: 'del', key },
+          { type: 'put', key: leasedKey(inbox, seq), value: leased satisfies LeaseRecord },
+        ]);
+      }
+      return UNCHANGED;
+    });
+    return leased;
+  }
+
+  async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<void> {
+    await this.store.update<Meta>(metaKey(inbox), async (meta = empty()) => {
+      const held = await this.store.get<LeaseRecord>(leasedKey(inbox, lease.seq));
+      if (!held) return also.length ? new WithWrites(meta, also) : UNCHANGED;
+      return new WithWrites(settle({ ...meta, leased: meta.leased - 1 }), [{ type: 'del', key: leasedKey(inbox, lease.seq) }, ...also]);
+    });
+  }
+
+  async release(inbox: string, lease: Lease): Promise<void> {
+    await this.store.update<Meta>(metaKey(inbox), async (meta = empty()) => {
+      const held = await this.store.get<LeaseRecord>(leasedKey(inbox, lease.seq));
+      if (!held) return UNCHANGED;
+      return new WithWrites({ queued: meta.queued + 1, leased: meta.leased - 1 }, [
+        { type: 'del', key: leasedKey(inbox, lease.seq) },
+        { type: 'put', key: queuedKey(inbox, lease.seq), value: held.message },
+      ]);
+    });
+  }
+
+  async length(inbox: string): Promise<number> {
+    return (await this.store.get<Meta>(metaKey(inbox)))?.queued ?? 0;
+  }
+
+  async purge(inbox: string): Promise<QueuedMessage[]> {
+    const purged: QueuedMessage[] = [];
+    await this.store.update<Meta>(metaKey(inbox), async (meta) => {
+      if (!meta || meta.queued === 0) return UNCHANGED;
+      const ops: BatchOp[] = [];
+      for await (const [key, message] of this.store.scan<QueuedMessage>(`ib/${inbox}/q/`)) {
+        purged.push(message);
+        ops.push({ type: 'del', key });
+      }
+      return new WithWrites(settle({ ...meta, queued: 0 }), ops);
+    });
+    return purged;
+  }
+
+  async leases(inbox: string): Promise<Lease[]> {
+    const held: Lease[] = [];
+    for await (const [, lease] of this.store.scan<LeaseRecord>(`ib/${inbox}/l/`)) held.push(lease);
+    return held;
+  }
+
+  async redeliver(inbox: string, isAlive: (holder: string) => boolean): Promise<number> {
+    let count = 0;
+    for (const lease of await this.leases(inbox)) {
+      if (isAlive(lease.holder)) continue;
+      await this.release(inbox, lease);
+      count++;
+    }
+    return count;
+  }
+
+  async inboxes(): Promise<string[]> {
+    const names: string[] = [];
+    for await (const [key] of this.store.scan('ibm/')) names.push(key.slice(4));
+    return names;
+  }
+
+  /** Sequence numbers: microseconds since the epoch, strictly increasing in this process. */
+  private nextSeq(): string {
+    this.lastSeq = Math.max(Date.now() * 1000, this.lastSeq + 1);
+    return String(this.lastSeq).padStart(17, '0');
+  }
+}
+
+const empty = (): Meta => ({ queued: 0, leased: 0 });
+/** An empty inbox's meta is deleted, so `inboxes()` lists only inboxes that hold something. */
+const settle = (meta: Meta): Meta | undefined => (meta.queued === 0 && meta.leased === 0 ? undefined : meta);
+const metaKey = (inbox: string) => `ibm/${inbox}`;
+const queuedKey = (inbox: string, seq: string) => `ib/${inbox}/q/${seq}`;
+const leasedKey = (inbox: string, seq: string) => `ib/${inbox}/l/${seq}`;

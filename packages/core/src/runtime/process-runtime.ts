@@ -1,0 +1,163 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { constants, accessSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { constants as os } from 'node:os';
+import { AsyncQueue } from '../util/async-queue.js';
+import { exitedState } from './final-state.js';
+import { ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type LogChunk, type RunningContainer, type Usage } from './runtime.js';
+
+export interface ProcessRuntimeOptions {
+  /** Image names and the command each runs, e.g. `{ 'abacosamples/wc': ['python3', '/opt/wc.py'] }`. */
+  images?: Record<string, string[]>;
+  /** Where the per-execution sandbox folders are made (the system's temp folder by default). */
+  workDir?: string;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * Runs an actor as a host process: no isolation, for machines without a container engine, for
+ * embedding and for fast tests. Off for untrusted users unless an admin turns it on.
+ *
+ * What an image names: a key of the `images` option (its command runs), or else an absolute path
+ * to an executable file on the host (that file runs). Anything else is not present and cannot be
+ * pulled. Each execution gets a sandbox folder, its working directory, also given as `ABACO_ROOT`;
+ * every mount appears at `$ABACO_ROOT<containerPath>` (so the results socket is
+ * `$ABACO_ROOT/_abaco_results.sock` and binary data `$ABACO_ROOT/_abaco_binary_data`). The process
+ * sees the spec's environment plus the host's PATH. It runs as `spec.user` when the engine runs as
+ * root; memory and CPU limits are not applied.
+ */
+export class ProcessRuntime implements ContainerRuntime {
+  readonly name = 'process';
+  private readonly images: Record<string, string[]>;
+  private readonly workDir: string;
+
+  constructor(options: ProcessRuntimeOptions = {}) {
+    this.images = options.images ?? {};
+    this.workDir = options.workDir ?? tmpdir();
+  }
+
+  async ensureImage(image: string): Promise<void> {
+    this.commandOf(image);
+  }
+
+  async run(spec: ContainerSpec): Promise<RunningContainer> {
+    const command = spec.command ?? this.commandOf(spec.image);
+    const root = await mkdtemp(join(this.workDir, 'abaco-proc-'));
+    for (const mount of spec.mounts) {
+      const at = join(root, mount.containerPath);
+      await mkdir(dirname(at), { recursive: true });
+      await symlink(mount.hostPath, at);
+    }
+    const [uid, gid] = (spec.user ?? '').split(':').map(Number);
+    const asUser = process.getuid?.() === 0 && Number.isInteger(uid) ? { uid, gid: Number.isInteger(gid) ? gid : uid } : {};
+    const child = spawn(command[0]!, command.slice(1), {
+      cwd: root,
+      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...spec.env, ABACO_ROOT: root },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+      ...asUser,
+    });
+    await new Promise<void>((resolve, reject) => {
+      child.once('spawn', resolve);
+      child.once('error', (e) => {
+        void rm(root, { recursive: true, force: true });
+        reject(new Error(`Could not start ${command[0]}: ${e.message}`));
+      });
+    });
+    return new ProcessContainer(child, root);
+  }
+
+  async close(): Promise<void> {}
+
+  private commandOf(image: string): string[] {
+    const listed = this.images[image];
+    if (listed) return listed;
+    if (isAbsolute(image) && isExecutableFile(image)) return [image];
+    throw new ImageUnavailableError(
+      `Image ${image} is not present and cannot be pulled (runtime: process): the process runtime runs images of its image map or absolute paths of executable files.`,
+    );
+  }
+}
+
+function isExecutableFile(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+class ProcessContainer implements RunningContainer {
+  readonly id: string;
+  readonly logs: AsyncIterable<LogChunk>;
+  private readonly exited: Promise<ExitInfo>;
+  private readonly startedAt = new Date();
+  private killed = false;
+  private latest: Usage = { cpu: 0, io: 0 };
+
+  constructor(
+    private readonly child: ChildProcess,
+    private readonly root: string,
+  ) {
+    this.id = `process-${child.pid}`;
+    const queue = new AsyncQueue<LogChunk>();
+    this.logs = queue;
+    let open = 2;
+    const close = () => --open === 0 && queue.end();
+    for (const stream of ['stdout', 'stderr'] as const) {
+      child[stream]!.setEncoding('utf8');
+      child[stream]!.on('data', (text: string) => queue.push({ stream, text }));
+      child[stream]!.on('close', close);
+    }
+    const sampler = setInterval(() => void this.sample(), 100);
+    void this.sample();
+    this.exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        clearInterval(sampler);
+        const exitCode = code ?? 128 + (signal ? (os.signals[signal] ?? 0) : 0);
+        resolve({ exitCode, oomKilled: false, killed: this.killed, finalState: exitedState(exitCode, this.startedAt, new Date()) });
+      });
+    });
+  }
+
+  wait(): Promise<ExitInfo> {
+    return this.exited;
+  }
+
+  async usage(): Promise<Usage> {
+    return this.latest;
+  }
+
+  async kill(): Promise<void> {
+    this.killed = true;
+    try {
+      process.kill(-this.child.pid!, 'SIGKILL'); // the whole process group
+    } catch {
+      // already gone
+    }
+  }
+
+  async remove(): Promise<void> {
+    await rm(this.root, { recursive: true, force: true });
+  }
+
+  /** CPU from /proc/<pid>/stat (own and waited-for children's ticks), IO from /proc/<pid>/io. */
+  private async sample(): Promise<void> {
+    const pid = this.child.pid;
+    try {
+      const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+      const stat = text.slice(text.lastIndexOf(')') + 2).split(' ');
+      // fields after "(comm) ": state is [0]; utime, stime, cutime, cstime are [11]..[14]
+      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(stat[i] ?? 0), 0);
+      const io = await readFile(`/proc/${pid}/io`, 'utf8').catch(() => '');
+      const bytes = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? 0);
+      this.latest = { cpu: Math.round((ticks * 1e9) / CLOCK_TICKS_PER_SECOND), io: bytes('rchar') + bytes('wchar') };
+    } catch {
+      // the process has exited: keep the last figures
+    }
+  }
+}

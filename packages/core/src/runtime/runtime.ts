@@ -1,0 +1,83 @@
+import type { FinalState } from '../model/execution.js';
+
+/** A path of the host made visible inside the container. */
+export interface BindMount {
+  hostPath: string;
+  containerPath: string;
+  readOnly: boolean;
+}
+
+/** Everything a runtime needs to run one execution's container. */
+export interface ContainerSpec {
+  image: string;
+  /** Overrides the image's command; the engine leaves it unset (actors run their image's default). */
+  command?: string[];
+  env: Record<string, string>;
+  mounts: BindMount[];
+  /** `uid:gid` to run as; unset runs as the image's user. */
+  user?: string;
+  /** Memory limit in bytes. */
+  memoryBytes?: number;
+  /** CPU limit in nano-CPUs. */
+  nanoCpus?: number;
+  privileged: boolean;
+  /** Network mode (`none` by default). */
+  network?: string;
+  /** Labels marking the container as the engine's (actor, worker, execution). */
+  labels: Record<string, string>;
+}
+
+/** Output of a container, in the order it was written. */
+export interface LogChunk {
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** How a container ended. */
+export interface ExitInfo {
+  exitCode: number;
+  oomKilled: boolean;
+  /** Set when the container was killed (halt). */
+  killed: boolean;
+  finalState: FinalState;
+}
+
+/** CPU (nanoseconds) and IO (bytes) a container used. */
+export interface Usage {
+  cpu: number;
+  io: number;
+}
+
+export interface RunningContainer {
+  id: string;
+  /** The container's output as it comes, ending when the container has exited. */
+  logs: AsyncIterable<LogChunk>;
+  /** Resolves when the container has exited. */
+  wait(): Promise<ExitInfo>;
+  /** The latest CPU and IO figures (the final ones once `wait` resolved). */
+  usage(): Promise<Usage>;
+  /** Stops the container at once (SIGKILL). */
+  kill(): Promise<void>;
+  /** Removes what is left of the container. */
+  remove(): Promise<void>;
+}
+
+/** Raised when an image is neither present nor obtainable. */
+export class ImageUnavailableError extends Error {
+  override name = 'ImageUnavailableError';
+}
+
+/**
+ * The ContainerRuntime port: runs one fresh container per execution. Implementations: the process
+ * runtime in core, docker and podman. `@abaco/core/conformance` holds the suite every one must pass.
+ */
+export interface ContainerRuntime {
+  /** Short name shown as a worker's location: `process`, `docker`, `podman`. */
+  readonly name: string;
+  /** Makes sure an image can be run; throws ImageUnavailableError naming the image and runtime. */
+  ensureImage(image: string): Promise<void>;
+  /** Creates and starts a container. Throws when it cannot start (bad image, bad spec). */
+  run(spec: ContainerSpec): Promise<RunningContainer>;
+  /** Releases what the runtime holds (connections). */
+  close(): Promise<void>;
+}
