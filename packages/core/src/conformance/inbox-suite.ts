@@ -1,0 +1,127 @@
+import t from 'tap';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { Inbox } from '../inbox/inbox.js';
+import type { QueuedMessage } from '../model/execution.js';
+import type { Store } from '../store/store.js';
+
+const message = (executionId: string): QueuedMessage => ({
+  executionId,
+  contentType: 'str',
+  text: `message ${executionId}`,
+  binaryPath: null,
+  env: {},
+  executor: 'tester',
+  synchronous: false,
+});
+
+/**
+ * The conformance suite of the Inbox port. `make` returns a fresh inbox and the Store where the
+ * records written with a push or an ack (`also`) land.
+ */
+export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbox; store: Store; close: () => Promise<void> }>): void {
+  t.test(`Inbox conformance: ${name}`, async (t) => {
+    const fresh = async (t: { teardown: (fn: () => Promise<void>) => void }) => {
+      const made = await make();
+      t.teardown(made.close);
+      return made;
+    };
+
+    t.test('messages come out in the order they went in', async (t) => {
+      const { inbox } = await fresh(t);
+      for (let i = 0; i < 20; i++) await inbox.push('A_1', message(`e${i}`));
+      t.equal(await inbox.length('A_1'), 20);
+      const out: string[] = [];
+      for (let lease = await inbox.lease('A_1', 'w'); lease; lease = await inbox.lease('A_1', 'w')) {
+        out.push(lease.message.executionId);
+        await inbox.ack('A_1', lease);
+      }
+      t.same(out, Array.from({ length: 20 }, (_, i) => `e${i}`));
+      t.equal(await inbox.length('A_1'), 0);
+      t.same(await inbox.inboxes(), [], 'an emptied inbox is not listed');
+    });
+
+    t.test('each message goes to exactly one of many concurrent consumers', async (t) => {
+      const { inbox } = await fresh(t);
+      for (let i = 0; i < 60; i++) await inbox.push('A_2', message(`e${i}`));
+      const seen: string[] = [];
+      await Promise.all(
+        Array.from({ length: 8 }, async (_, w) => {
+          for (let lease = await inbox.lease('A_2', `w${w}`); lease; lease = await inbox.lease('A_2', `w${w}`)) {
+            seen.push(lease.message.executionId);
+            await inbox.ack('A_2', lease);
+          }
+        }),
+      );
+      t.equal(seen.length, 60);
+      t.equal(new Set(seen).size, 60);
+    });
+
+    t.test('a leased message whose holder died comes back, at the head, and leases are listed', async (t) => {
+      const { inbox } = await fresh(t);
+      await inbox.push('A_3', message('first'));
+      await inbox.push('A_3', message('second'));
+      const lease = await inbox.lease('A_3', 'dead-worker');
+      t.equal(lease?.message.executionId, 'first');
+      t.equal(await inbox.length('A_3'), 1, 'leased messages are not counted as queued');
+      t.same((await inbox.leases('A_3')).map((l) => [l.holder, l.message.executionId]), [['dead-worker', 'first']]);
+      t.equal(await inbox.redeliver('A_3', (holder) => holder !== 'dead-worker'), 1);
+      t.equal(await inbox.redeliver('A_3', () => false), 0, 'nothing is leased any more');
+      t.equal((await inbox.lease('A_3', 'new-worker'))?.message.executionId, 'first');
+    });
+
+    t.test('release puts a message back at its place; ack of a released lease does nothing', async (t) => {
+      const { inbox } = await fresh(t);
+      await inbox.push('A_4', message('a'));
+      await inbox.push('A_4', message('b'));
+      const lease = (await inbox.lease('A_4', 'w'))!;
+      await inbox.release('A_4', lease);
+      await inbox.ack('A_4', lease);
+      t.equal(await inbox.length('A_4'), 2);
+      t.equal((await inbox.lease('A_4', 'w'))?.message.executionId, 'a');
+    });
+
+    t.test('records written with a push or an ack land with it', async (t) => {
+      const { inbox, store } = await fresh(t);
+      await inbox.push('A_5', message('x'), [{ type: 'put', key: 'exec/x', value: 'SUBMITTED' }]);
+      t.equal(await store.get('exec/x'), 'SUBMITTED');
+      const lease = (await inbox.lease('A_5', 'w'))!;
+      await inbox.ack('A_5', lease, [{ type: 'put', key: 'exec/x', value: 'COMPLETE' }]);
+      t.equal(await store.get('exec/x'), 'COMPLETE');
+      await t.rejects(inbox.push('A_5', message('y'), [{ type: 'put', key: 'exec/y', value: 1n }]), 'a push whose records cannot be written fails');
+      t.equal(await inbox.length('A_5'), 0, 'and queues nothing');
+    });
+
+    t.test('purge removes the queued messages and returns them; leased ones stay', async (t) => {
+      const { inbox } = await fresh(t);
+      for (const id of ['a', 'b', 'c']) await inbox.push('A_6', message(id));
+      await inbox.push('B_6', message('other'));
+      const lease = (await inbox.lease('A_6', 'w'))!;
+      t.same((await inbox.purge('A_6')).map((m) => m.executionId), ['b', 'c']);
+      t.equal(await inbox.length('A_6'), 0);
+      t.same((await inbox.leases('A_6')).map((l) => l.message.executionId), ['a']);
+      t.equal(await inbox.length('B_6'), 1, 'other inboxes are untouched');
+      t.same((await inbox.inboxes()).sort(), ['A_6', 'B_6']);
+      await inbox.ack('A_6', lease);
+      t.same(await inbox.inboxes(), ['B_6']);
+    });
+
+    t.test('100,000 queued messages without holding them in memory', async (t) => {
+      const { inbox } = await fresh(t);
+      const heapBefore = heapAfterGc();
+      for (let i = 0; i < 100_000; i++) await inbox.push('A_7', message(`m${i}`));
+      t.equal(await inbox.length('A_7'), 100_000);
+      const lease = await inbox.lease('A_7', 'w');
+      t.equal(lease?.message.executionId, 'm0');
+      const grown = (heapAfterGc() - heapBefore) / 1e6;
+      t.ok(grown < 10, `the heap grew by ${grown.toFixed(1)} MB; 100,000 messages as objects would take about 30 MB`);
+    });
+  });
+}
+
+/** The heap in use after a full garbage collection. */
+function heapAfterGc(): number {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+  return process.memoryUsage().heapUsed;
+}
