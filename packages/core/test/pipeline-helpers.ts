@@ -1,4 +1,5 @@
 import type { Test } from 'tap';
+import { pino } from 'pino';
 import { Abaco, type AbacoOptions } from '../src/engine/abaco.js';
 import type { Identity } from '../src/auth/identity.js';
 import type { Execution } from '../src/model/execution.js';
@@ -11,7 +12,7 @@ export const images: Record<string, string[]> = {
   'test/env': ['sh', '-c', 'env | sort'],
   'test/fail': ['sh', '-c', 'echo failing >&2; exit 3'],
   'test/sleep': ['sh', '-c', 'echo started; sleep 30; echo never'],
-  'test/binary': ['sh', '-c', 'wc -c < "$ABACO_ROOT/_abaco_binary_data" | tr -d " "; sha256sum < "$ABACO_ROOT/_abaco_binary_data"'],
+  'test/binary': ['sh', '-c', 'd=$(mktemp); cat "$ABACO_ROOT/_abaco_binary_data" > $d; wc -c < $d | tr -d " "; sha256sum < $d; rm $d'],
   'test/results': [
     'python3', '-c',
     'import os, socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\nfor r in [b"first", b"second", b"x" * 131072]:\n    s.sendto(r, os.environ["ABACO_ROOT"] + "/_abaco_results.sock")\nprint("sent 3 results")',
@@ -24,6 +25,7 @@ export const images: Record<string, string[]> = {
 export async function runningEngine(t: Test, options: AbacoOptions = {}): Promise<Abaco> {
   const abaco = await Abaco.open({
     runtime: new ProcessRuntime({ images }),
+    logger: pino({ level: 'error' }),
     ...options,
     settings: { autoscaleIntervalMs: 0, cronIntervalMs: 0, workerPollMs: 200, ...options.settings },
   });

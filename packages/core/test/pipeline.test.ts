@@ -1,6 +1,9 @@
+import { createHash, randomBytes } from 'node:crypto';
 import t from 'tap';
-import { alice } from './helpers.js';
-import { finished, runningEngine } from './pipeline-helpers.js';
+import { SecretBox } from '../src/registry/secrets.js';
+import { ProcessRuntime } from '../src/runtime/process-runtime.js';
+import { alice, bob, priv } from './helpers.js';
+import { eventually, finished, runningEngine } from './pipeline-helpers.js';
 
 t.test('the quickstart: the word-count actor counts the words of its message', async (t) => {
   const abaco = await runningEngine(t);
@@ -13,4 +16,197 @@ t.test('the quickstart: the word-count actor counts the words of its message', a
   const { logs } = await abaco.executions.logs(alice, actor.id, execution.id);
   t.equal(logs, 'Number of words is: 5\n');
   t.equal((await abaco.actors.get(alice, actor.id)).status, 'READY');
+  const summary = await abaco.executions.list(alice, actor.id);
+  t.match(summary, { totalExecutions: 1, executions: [{ id: execution.id, status: 'COMPLETE' }] });
+});
+
+t.test('the context: every variable of the user guide, default environment, query parameters, configs', async (t) => {
+  const abaco = await runningEngine(t, { settings: { secretKey: SecretBox.newKey(), apiServer: 'https://abaco.example.org' } });
+  const actor = await abaco.actors.create(alice, {
+    image: 'test/env', name: 'envy', stateless: false,
+    defaultEnvironment: { key1: 'value1', overridden: 'default', nested: { a: [1, 'two'], b: true } },
+  });
+  await abaco.state.set(alice, actor.id, { count: 1 });
+  await abaco.configs.create(alice, { name: 'config_name', value: '123', actors: actor.id, isSecret: false });
+  await abaco.configs.create(alice, { name: 'pw', value: 'hunter2', actors: actor.id, isSecret: true });
+  await abaco.permissions.grant(alice, { actor: actor.id }, { user: 'bob', level: 'EXECUTE' });
+  const { execution } = await abaco.messages.send(bob, actor.id, { kind: 'json', value: { words: ['a', 'b'] } }, { env: { overridden: 'by query', extra: 'x y' } });
+  await finished(abaco, alice, actor.id, execution.id);
+  const env = Object.fromEntries((await abaco.executions.logs(alice, actor.id, execution.id)).logs.trim().split('\n').map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
+  t.match(env, {
+    _abaco_actor_id: actor.id,
+    _abaco_actor_dbid: `TACC_${actor.id}`,
+    _abaco_actor_name: 'envy',
+    _abaco_container_repo: 'test/env',
+    _abaco_execution_id: execution.id,
+    _abaco_api_server: 'https://abaco.example.org',
+    _abaco_actor_state: "{'count': 1}",
+    _abaco_Content_Type: 'application/json',
+    _abaco_username: 'bob',
+    _abaco_access_token: '',
+    MSG: '{"words":["a","b"]}',
+    key1: 'value1',
+    overridden: 'by query',
+    extra: 'x y',
+    nested: "{'a': [1, 'two'], 'b': True}",
+    _actor_configs: "{'config_name': '123', 'pw': 'hunter2'}",
+  });
+  t.match(env._abaco_worker_id, /^[0-9A-Za-z]{13}$/);
+  await t.rejects(abaco.messages.send(alice, actor.id, { kind: 'str', text: 'x' }, { env: { 'bad name': '1' } }), { name: 'BadRequestError', message: /Invalid query parameter 'bad name'/ });
+});
+
+t.test('binary messages reach the actor through the FIFO, byte for byte', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/binary' });
+  const data = randomBytes(3 * 1024 * 1024 + 17);
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'binary', data });
+  t.equal(execution.contentType, 'application/octet-stream');
+  await finished(abaco, alice, actor.id, execution.id);
+  const { logs } = await abaco.executions.logs(alice, actor.id, execution.id);
+  t.equal(logs, `${data.length}\n${createHash('sha256').update(data).digest('hex')}  -\n`);
+});
+
+t.test('results: each datagram is one result, popped in order, up to 131072 bytes', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/results' });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'go' });
+  await finished(abaco, alice, actor.id, execution.id);
+  t.equal((await abaco.executions.result(alice, actor.id, execution.id)).toString(), 'first');
+  t.equal((await abaco.executions.result(alice, actor.id, execution.id)).toString(), 'second');
+  const big = await abaco.executions.result(alice, actor.id, execution.id);
+  t.equal(big.length, 131072);
+  t.ok(big.every((b) => b === 0x78));
+  t.equal((await abaco.executions.result(alice, actor.id, execution.id)).length, 0, 'empty once all are read');
+  await t.rejects(abaco.executions.result(bob, actor.id, execution.id), { name: 'ForbiddenError' });
+});
+
+t.test('synchronous messages answer with the first result, or the logs, or the execution on timeout', async (t) => {
+  const abaco = await runningEngine(t, { settings: { syncTimeoutMs: 1500 } });
+  const results = await abaco.actors.create(alice, { image: 'test/results' });
+  const withResult = await abaco.messages.send(alice, results.id, { kind: 'str', text: 'go' }, { synchronous: true });
+  t.equal(withResult.execution.status, 'COMPLETE');
+  t.same(withResult.sync, { kind: 'result', data: Buffer.from('first') });
+
+  const wc = await abaco.actors.create(alice, { image: 'abacosamples/wc' });
+  const withLogs = await abaco.messages.send(alice, wc.id, { kind: 'str', text: 'one two three' }, { synchronous: true });
+  t.same(withLogs.sync, { kind: 'logs', text: 'Number of words is: 3\n' });
+
+  const sleeper = await abaco.actors.create(alice, { image: 'test/sleep' });
+  const slow = await abaco.messages.send(alice, sleeper.id, { kind: 'str', text: 'z' }, { synchronous: true });
+  t.same(slow.sync, { kind: 'timeout' });
+  t.match(slow.execution.status, /SUBMITTED|RUNNING/);
+});
+
+t.test('a synchronous message is refused when more than 3 messages already wait', async (t) => {
+  const abaco = await runningEngine(t);
+  const sleeper = await abaco.actors.create(alice, { image: 'test/sleep', stateless: false });
+  for (let i = 0; i < 5; i++) await abaco.messages.send(alice, sleeper.id, { kind: 'str', text: `m${i}` });
+  await eventually(async () => (await abaco.messages.count(alice, sleeper.id)).messages === 4);
+  await t.rejects(abaco.messages.send(alice, sleeper.id, { kind: 'str', text: 'sync' }, { synchronous: true }), { name: 'BadRequestError', message: /^Cannot issue synchronous execution when actor message queue > 3/ });
+  t.equal((await abaco.messages.count(alice, sleeper.id)).messages, 4, 'the refused message was not queued');
+});
+
+t.test('halt kills a running execution; halting one that is not running is refused', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/sleep' });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'z' });
+  await eventually(async () => (await abaco.executions.get(alice, actor.id, execution.id)).execution.status === 'RUNNING');
+  await eventually(async () => (await abaco.executions.logs(alice, actor.id, execution.id)).logs.includes('started'));
+  await t.rejects(abaco.executions.halt(bob, actor.id, execution.id), { name: 'ForbiddenError' });
+  const before = Date.now();
+  await abaco.executions.halt(alice, actor.id, execution.id);
+  const done = await finished(abaco, alice, actor.id, execution.id);
+  t.ok(Date.now() - before < 5000, 'it stopped at once, not after its 30 s sleep');
+  t.match(done, { status: 'COMPLETE', statusMessage: 'Execution was halted (force quit).' });
+  t.not(done.exitCode, 0);
+  t.equal((await abaco.executions.logs(alice, actor.id, execution.id)).logs, 'started\n');
+  await t.rejects(abaco.executions.halt(alice, actor.id, execution.id), { message: 'Cannot force quit an execution not in RUNNING status. Execution was found in status: COMPLETE' });
+  await t.rejects(abaco.executions.get(alice, actor.id, 'nosuchexecution'), { message: `No executions found with actor id of ${actor.id} and execution id of nosuchexecution.` });
+});
+
+t.test('logs: partial while running, cut past the limit with a marker', async (t) => {
+  const abaco = await runningEngine(t, { settings: { logMaxChars: 40 } });
+  const out = await abaco.actors.create(alice, { image: 'test/out' });
+  const { execution } = await abaco.messages.send(alice, out.id, { kind: 'str', text: 'x' });
+  const partial = await eventually(async () => {
+    const { execution: e, logs } = await abaco.executions.logs(alice, out.id, execution.id);
+    return e.status === 'RUNNING' && logs.length > 0 && logs;
+  });
+  t.match(partial, /^line 0\n/, `partial logs of a running execution: ${JSON.stringify(partial)}`);
+  await finished(abaco, alice, out.id, execution.id);
+  const { logs } = await abaco.executions.logs(alice, out.id, execution.id);
+  t.equal(logs, 'line 0\nline 1\nline 2\nline 3\nline 4\n', 'all of it once finished (35 characters)');
+
+  const env = await abaco.actors.create(alice, { image: 'test/env' });
+  const big = await abaco.messages.send(alice, env.id, { kind: 'str', text: 'x' });
+  await finished(abaco, alice, env.id, big.execution.id);
+  const cut = (await abaco.executions.logs(alice, env.id, big.execution.id)).logs;
+  t.equal(cut.length, 40 + ' LOG LIMIT EXCEEDED; this execution log was TRUNCATED!'.length);
+  t.match(cut, / LOG LIMIT EXCEEDED; this execution log was TRUNCATED!$/);
+});
+
+t.test('logs expire after the actor\'s logEx, capped by the limit', async (t) => {
+  let now = Date.now();
+  const abaco = await runningEngine(t, { now: () => new Date(now), settings: { logExLimit: 3600 } });
+  const actor = await abaco.actors.create(alice, { image: 'abacosamples/wc', logEx: 60 });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'a b' });
+  await finished(abaco, alice, actor.id, execution.id);
+  const capped = await abaco.actors.create(alice, { image: 'abacosamples/wc', logEx: 999_999 });
+  const second = await abaco.messages.send(alice, capped.id, { kind: 'str', text: 'a b c' });
+  await finished(abaco, alice, capped.id, second.execution.id);
+  now += 59_000;
+  t.equal((await abaco.executions.logs(alice, actor.id, execution.id)).logs, 'Number of words is: 2\n');
+  now += 2_000;
+  t.equal((await abaco.executions.logs(alice, actor.id, execution.id)).logs, '', 'gone after 60 s');
+  t.equal((await abaco.executions.logs(alice, capped.id, second.execution.id)).logs, 'Number of words is: 3\n');
+  now += 3600_000;
+  t.equal((await abaco.executions.logs(alice, capped.id, second.execution.id)).logs, '', 'an actor cannot keep logs past the limit');
+  // @ts-expect-error the private log store's sweep removes expired records
+  t.equal(await abaco.logs.sweep(), 2);
+});
+
+t.test('message count and purge; purged messages end as ERROR', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/sleep', stateless: false });
+  const sent = [];
+  for (let i = 0; i < 4; i++) sent.push((await abaco.messages.send(alice, actor.id, { kind: 'str', text: `${i}` })).execution);
+  await eventually(async () => (await abaco.messages.count(alice, actor.id)).messages === 3);
+  await t.rejects(abaco.messages.purge(bob, actor.id), { name: 'ForbiddenError' });
+  t.equal((await abaco.messages.purge(alice, actor.id)).purged, 3);
+  t.equal((await abaco.messages.count(alice, actor.id)).messages, 0);
+  for (const e of sent.slice(1)) {
+    t.match((await abaco.executions.get(alice, actor.id, e.id)).execution, { status: 'ERROR', statusMessage: /purged/ });
+  }
+});
+
+t.test('an image that cannot be had puts the actor in ERROR with a readable message', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'no/such-image' });
+  const errored = await eventually(async () => {
+    const a = await abaco.actors.get(alice, actor.id);
+    return a.status === 'ERROR' && a;
+  });
+  t.match(errored.statusMessage, /Image no\/such-image is not present and cannot be pulled \(runtime: process\)/);
+  t.same((await abaco.workers.list(alice, actor.id)).workers, [], 'no worker is left');
+  const fixed = await abaco.actors.update(alice, actor.id, { image: 'abacosamples/wc' });
+  t.match(fixed, { status: 'SUBMITTED', revision: 2 });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'now it works' });
+  t.equal((await finished(abaco, alice, actor.id, execution.id)).status, 'COMPLETE');
+  t.equal((await abaco.actors.get(alice, actor.id)).status, 'READY');
+});
+
+t.test('containers that cannot start: the execution is ERROR with the reason; repeated, the actor is ERROR', async (t) => {
+  const broken = await runningEngine(t, { runtime: new ProcessRuntime({ images: { 'test/broken': ['/no/such/program'] } }) });
+  const actor = await broken.actors.create(priv, { image: 'test/broken', stateless: false });
+  const sent = [];
+  for (let i = 0; i < 4; i++) sent.push((await broken.messages.send(priv, actor.id, { kind: 'str', text: `${i}` })).execution);
+  const first = await finished(broken, priv, actor.id, sent[0]!.id);
+  t.match(first, { status: 'ERROR', statusMessage: /^Could not start the container: Could not start \/no\/such\/program/ });
+  t.match((await broken.executions.logs(priv, actor.id, first.id)).logs, /Could not start the container/);
+  const errored = await eventually(async () => {
+    const a = await broken.actors.get(priv, actor.id);
+    return a.status === 'ERROR' && a;
+  });
+  t.match(errored.statusMessage, /failed to start 3 times in a row/);
+  t.equal((await broken.executions.get(priv, actor.id, sent[3]!.id)).execution.status, 'SUBMITTED', 'the fourth message waits for a fixed actor');
 });

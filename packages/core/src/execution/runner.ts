@@ -54,7 +54,12 @@ export class Runner {
     const log = this.deps.logs.writer(actor, execution.id);
     const pendingResults: Promise<void>[] = [];
     let container: RunningContainer | undefined;
-    let stopHalt = async () => {};
+    let halted = false;
+    // Listen for a halt from the start: one that comes before the container is up kills it as soon as it is.
+    const stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
+      halted = true;
+      void container?.kill();
+    });
     try {
       await this.deps.relay.openResults(`r-${execution.id}`, socketPath, (data) => {
         pendingResults.push(this.deps.results.push(actor, execution.id, data));
@@ -85,7 +90,7 @@ export class Runner {
         labels: { 'abaco.actor': actor.dbId, 'abaco.worker': workerId, 'abaco.execution': execution.id },
       });
       const running = container;
-      stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => void running.kill());
+      if (halted) await running.kill();
       await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
       for await (const chunk of running.logs) log.append(chunk.text);
       const exit = await running.wait();
