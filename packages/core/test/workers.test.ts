@@ -1,0 +1,178 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import t from 'tap';
+import { admin, alice, bob, priv } from './helpers.js';
+import { eventually, finished, runningEngine } from './pipeline-helpers.js';
+
+t.test('a stateful actor has one worker and runs its messages strictly in order', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/slow', stateless: false });
+  const ids = [];
+  for (let i = 0; i < 5; i++) ids.push((await abaco.messages.send(alice, actor.id, { kind: 'str', text: `m${i}` })).execution.id);
+  await abaco.workers.ensure(admin, actor.id, 4);
+  t.equal((await abaco.workers.list(alice, actor.id)).workers.length, 1, 'asking for more workers does not give a stateful actor more than one');
+  const done = [];
+  for (const id of ids) done.push(await finished(abaco, alice, actor.id, id));
+  for (let i = 1; i < done.length; i++) {
+    t.ok(done[i]!.startTime! >= done[i - 1]!.finishTime!, `m${i} started after m${i - 1} finished`);
+  }
+  t.equal(new Set(done.map((e) => e.workerId)).size, 1);
+});
+
+t.test('a stateless actor runs messages in parallel on several workers, up to maxWorkers', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(priv, { image: 'test/slow', maxWorkers: 3 });
+  const ids = [];
+  for (let i = 0; i < 6; i++) ids.push((await abaco.messages.send(priv, actor.id, { kind: 'str', text: `m${i}` })).execution.id);
+  for (let i = 0; i < 4; i++) await abaco.autoscaler.tick();
+  t.equal((await abaco.workers.list(priv, actor.id)).workers.length, 3, 'the autoscaler added one worker per tick up to maxWorkers');
+  const done = await Promise.all(ids.map((id) => finished(abaco, priv, actor.id, id)));
+  t.ok(new Set(done.map((e) => e.workerId)).size > 1, 'the executions ran on several workers');
+  const overlapping = done.some((a) => done.some((b) => a !== b && a.startTime! < b.finishTime! && b.startTime! < a.finishTime!));
+  t.ok(overlapping, 'some executions ran at the same time');
+  await abaco.autoscaler.tick();
+  await eventually(async () => (await abaco.workers.list(priv, actor.id)).workers.length === 0);
+  t.pass('an empty inbox scales the pool to zero');
+  const again = await abaco.messages.send(priv, actor.id, { kind: 'str', text: 'later' });
+  t.equal((await finished(abaco, priv, actor.id, again.execution.id)).status, 'COMPLETE', 'a new message gets a worker again');
+});
+
+t.test('the sync hint keeps one idle worker for syncMaxIdleMs; stateful actors are never scaled', async (t) => {
+  let now = Date.now();
+  const abaco = await runningEngine(t, { now: () => new Date(now), settings: { syncMaxIdleMs: 60_000 } });
+  const synced = await abaco.actors.create(alice, { image: 'abacosamples/wc', hints: ['sync'] });
+  const stateful = await abaco.actors.create(alice, { image: 'abacosamples/wc', stateless: false });
+  for (const actor of [synced, stateful]) await finished(abaco, alice, actor.id, (await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'x' })).execution.id);
+  await abaco.autoscaler.tick();
+  t.equal((await abaco.workers.list(alice, synced.id)).workers.length, 1, 'the sync actor keeps its worker');
+  t.equal((await abaco.workers.list(alice, stateful.id)).workers.length, 1, 'the stateful actor keeps its worker');
+  now += 61_000;
+  await abaco.autoscaler.tick();
+  await eventually(async () => (await abaco.workers.list(alice, synced.id)).workers.length === 0);
+  t.equal((await abaco.workers.list(alice, stateful.id)).workers.length, 1);
+});
+
+t.test('a new image retires the old workers; messages queued meanwhile run on the new revision', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/slow', stateless: false });
+  const first = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'one' });
+  await eventually(async () => (await abaco.executions.get(alice, actor.id, first.execution.id)).execution.status === 'RUNNING');
+  const queued = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'two words' });
+  const oldWorker = (await abaco.workers.list(alice, actor.id)).workers[0]!;
+  await abaco.actors.update(alice, actor.id, { image: 'abacosamples/wc' });
+  t.equal((await finished(abaco, alice, actor.id, first.execution.id)).status, 'COMPLETE', 'the running execution finishes on the old image');
+  t.equal((await abaco.executions.logs(alice, actor.id, first.execution.id)).logs, 'done one\n');
+  const second = await finished(abaco, alice, actor.id, queued.execution.id);
+  t.equal((await abaco.executions.logs(alice, actor.id, queued.execution.id)).logs, 'Number of words is: 2\n', 'the queued message ran on the new image');
+  t.not(second.workerId, oldWorker.id);
+  const workers = (await abaco.workers.list(alice, actor.id)).workers;
+  t.same(workers.map((w) => w.revision), [2], 'only a worker of the new revision is left');
+});
+
+t.test('workers: list with upstream statuses, admins start more, stop one', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'abacosamples/wc' });
+  const ready = await eventually(async () => {
+    const { workers } = await abaco.workers.list(alice, actor.id);
+    return workers.length === 1 && workers[0]!.status === 'READY' && workers[0]!;
+  });
+  t.match(ready, { actorId: actor.id, tenant: 'TACC', image: 'abacosamples/wc', location: 'process', revision: 1, chName: `worker_${ready.id}` });
+  await t.rejects(abaco.workers.ensure(alice, actor.id, 3), { name: 'ForbiddenError', message: 'Not authorized -- only admins are authorized to update workers.' });
+  t.match(await abaco.workers.ensure(admin, actor.id, 3), { before: 1, started: 2 });
+  t.equal((await abaco.workers.list(alice, actor.id)).workers.length, 3);
+  await t.rejects(abaco.workers.stop(bob, actor.id, ready.id), { name: 'ForbiddenError' });
+  await abaco.workers.stop(alice, actor.id, ready.id);
+  await eventually(async () => !(await abaco.workers.list(alice, actor.id)).workers.some((w) => w.id === ready.id));
+  t.equal((await abaco.workers.list(alice, actor.id)).workers.length, 2);
+  await t.rejects(abaco.workers.get(alice, actor.id, ready.id), { name: 'NotFoundError' });
+});
+
+t.test('state is injected at the start of each execution and carries over', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/env', stateless: false });
+  const stateSeen = async () => {
+    const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'x' });
+    await finished(abaco, alice, actor.id, execution.id);
+    return /^_abaco_actor_state=(.*)$/m.exec((await abaco.executions.logs(alice, actor.id, execution.id)).logs)?.[1];
+  };
+  t.equal(await stateSeen(), '{}');
+  await abaco.state.set(alice, actor.id, { runs: 1 });
+  t.equal(await stateSeen(), "{'runs': 1}");
+  await abaco.state.modify(alice, actor.id, (s) => ({ runs: (s as { runs: number }).runs + 1 }));
+  t.equal(await stateSeen(), "{'runs': 2}");
+});
+
+t.test('cron: the message runs on schedule, catches up once after a gap, and cronOn switches it', async (t) => {
+  let now = new Date('2030-01-01T10:20:00Z').getTime();
+  const abaco = await runningEngine(t, { now: () => new Date(now) });
+  const actor = await abaco.actors.create(alice, { image: 'test/env', cronSchedule: 'now + 1 hour' });
+  t.equal(actor.cronNextEx, '2030-1-1 10');
+  t.same(await abaco.cron.tick(), [actor.id], 'due in the current hour');
+  t.same(await abaco.cron.tick(), [], 'and only once');
+  t.equal((await abaco.actors.get(alice, actor.id)).cronNextEx, '2030-1-1 11');
+  const { executions } = await abaco.executions.list(alice, actor.id);
+  t.equal(executions.length, 1);
+  await finished(abaco, alice, actor.id, executions[0]!.id);
+  t.match(executions[0], { executor: 'cron' });
+  const logs = (await abaco.executions.logs(alice, actor.id, executions[0]!.id)).logs;
+  t.match(logs, /^MSG=This is your cron execution$/m);
+  t.match(logs, /^_abaco_Content_Type=str$/m);
+
+  now += 4.5 * 3600_000; // 14:50, four slots missed
+  t.same(await abaco.cron.tick(), [actor.id], 'runs once to catch up');
+  t.equal((await abaco.actors.get(alice, actor.id)).cronNextEx, '2030-1-1 15', 'and moves to the next slot after now');
+  await abaco.actors.update(alice, actor.id, { image: 'test/env', cronOn: false });
+  now += 3600_000;
+  t.same(await abaco.cron.tick(), [], 'off');
+  await abaco.actors.update(alice, actor.id, { image: 'test/env', cronOn: true });
+  t.same(await abaco.cron.tick(), [actor.id], 'back on');
+  t.equal((await abaco.executions.list(alice, actor.id)).executions.length, 3);
+});
+
+t.test('events reach the linked actor (as a JSON message) and the webhook, in order', async (t) => {
+  const posts: Record<string, unknown>[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      posts.push(JSON.parse(body));
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.teardown(() => server.close());
+  const webhook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  const abaco = await runningEngine(t);
+  const listener = await abaco.actors.create(alice, { image: 'test/env' });
+  await abaco.aliases.create(alice, { alias: 'listener', actorId: listener.id });
+  const actor = await abaco.actors.create(alice, { image: 'abacosamples/wc', link: 'listener', webhook });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'a b c' });
+  await finished(abaco, alice, actor.id, execution.id);
+  await abaco.drainEvents();
+  t.same(posts.map((p) => p.event_type), ['ACTOR_READY', 'EXECUTION_COMPLETE']);
+  t.match(posts[1], { tenant_id: 'TACC', actor_id: actor.id, actor_dbid: `TACC_${actor.id}`, execution_id: execution.id, status: 'COMPLETE', exit_code: 0, _abaco_link: 'listener', _abaco_webhook: webhook, _abaco_username: 'Abaco Event' });
+  t.type(posts[1]!.event_time_utc, 'number');
+
+  const delivered = await eventually(async () => {
+    const { executions } = await abaco.executions.list(alice, listener.id);
+    return executions.length === 2 && executions;
+  });
+  t.same(delivered.map((e) => e.executor), ['Abaco Event', 'Abaco Event']);
+  const last = await finished(abaco, alice, listener.id, delivered[1]!.id);
+  const logs = (await abaco.executions.logs(alice, listener.id, last.id)).logs;
+  t.match(logs, /^_abaco_Content_Type=application\/json$/m);
+  t.match(logs, /^_abaco_username=Abaco Event$/m);
+  const msg = JSON.parse(/^MSG=(.*)$/m.exec(logs)![1]!);
+  t.match(msg, { event_type: 'EXECUTION_COMPLETE', execution_id: execution.id, actor_id: actor.id });
+});
+
+t.test('deleting an actor kills its running execution and removes its records', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/sleep' });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'z' });
+  await eventually(async () => (await abaco.executions.get(alice, actor.id, execution.id)).execution.status === 'RUNNING');
+  const before = Date.now();
+  await abaco.actors.delete(alice, actor.id);
+  t.ok(Date.now() - before < 5000, 'the delete did not wait for the 30 s sleep');
+  await t.rejects(abaco.executions.list(alice, actor.id), { name: 'NotFoundError' });
+});
