@@ -17,6 +17,11 @@ export const images: Record<string, string[]> = {
     'python3', '-c',
     'import os, socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\nfor r in [b"first", b"second", b"x" * 131072]:\n    s.sendto(r, os.environ["ABACO_ROOT"] + "/_abaco_results.sock")\nprint("sent 3 results")',
   ],
+  'test/token': ['sh', '-c', 'echo "$_abaco_access_token"'],
+  'test/result-then-sleep': [
+    'python3', '-c',
+    'import os, socket, time\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.sendto(b"early", os.environ["ABACO_ROOT"] + "/_abaco_results.sock")\nprint("sent", flush=True)\ntime.sleep(30)',
+  ],
   'test/slow': ['sh', '-c', 'sleep 0.3; echo "done $MSG"'],
   'test/out': ['sh', '-c', 'i=0; while [ $i -lt 5 ]; do echo "line $i"; i=$((i+1)); sleep 0.2; done'],
 };

@@ -80,6 +80,33 @@ t.test('results: each datagram is one result, popped in order, up to 131072 byte
   await t.rejects(abaco.executions.result(bob, actor.id, execution.id), { name: 'ForbiddenError' });
 });
 
+t.test('a result can be read while its execution still runs', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/result-then-sleep' });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'go' });
+  const early = await eventually(async () => {
+    const r = await abaco.executions.result(alice, actor.id, execution.id);
+    return r.length > 0 && r;
+  });
+  t.equal(early.toString(), 'early');
+  t.equal((await abaco.executions.get(alice, actor.id, execution.id)).execution.status, 'RUNNING');
+  await abaco.executions.halt(alice, actor.id, execution.id);
+});
+
+t.test('an actor with token: true gets an access token for its execution, valid for its actor only while it runs', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/token', token: true, stateless: false });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'x' });
+  await finished(abaco, alice, actor.id, execution.id);
+  const token = (await abaco.executions.logs(alice, actor.id, execution.id)).logs.trim();
+  t.match(token, /^TACC_[0-9A-Za-z]{13}$/);
+  await t.rejects(abaco.nonces.redeem(token, actor.id, 'UPDATE'), { message: 'Nonce does not exist.' }, 'revoked when the execution ended');
+  const plain = await abaco.actors.create(alice, { image: 'test/token' });
+  const second = await abaco.messages.send(alice, plain.id, { kind: 'str', text: 'x' });
+  await finished(abaco, alice, plain.id, second.execution.id);
+  t.equal((await abaco.executions.logs(alice, plain.id, second.execution.id)).logs, '\n', 'no token unless asked for');
+});
+
 t.test('synchronous messages answer with the first result, or the logs, or the execution on timeout', async (t) => {
   const abaco = await runningEngine(t, { settings: { syncTimeoutMs: 1500 } });
   const results = await abaco.actors.create(alice, { image: 'test/results' });

@@ -103,7 +103,7 @@ export class Abaco {
     this.messages = new MessageService(ctx, { inbox, bus, logs: this.logs, results, spoolDir: parts.spoolDir, onQueued: (actor) => this.onQueued(actor) });
     this.executions = new ExecutionService(ctx, { bus, logs: this.logs, results });
     const runtime = parts.runtime ?? noRuntime;
-    const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, configs: this.configs, state: this.state, events: this.events, ioDir: parts.ioDir });
+    const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir });
     this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: this.engineId });
     this.workers = new WorkerAdmin(ctx, this.pool);
     this.actors = new ActorRegistry(ctx, this.state, this.lifecycle());

@@ -5,6 +5,7 @@ import type { Inbox, Lease } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { ConfigRegistry } from '../registry/configs.js';
+import type { NonceRegistry } from '../registry/nonces.js';
 import type { StateStore } from '../registry/state.js';
 import type { BindMount, ContainerRuntime, ExitInfo, RunningContainer } from '../runtime/runtime.js';
 import { keys } from '../store/keys.js';
@@ -25,6 +26,7 @@ export interface RunnerDeps {
   results: ResultQueue;
   configs: ConfigRegistry;
   state: StateStore;
+  nonces: NonceRegistry;
   events: EventDispatcher;
   /** A short folder for results sockets and FIFOs (Unix socket paths are limited to 108 bytes). */
   ioDir: string;
@@ -54,6 +56,7 @@ export class Runner {
     const log = this.deps.logs.writer(actor, execution.id);
     const pendingResults: Promise<void>[] = [];
     let container: RunningContainer | undefined;
+    let token: string | null = null;
     let halted = false;
     // Listen for a halt from the start: one that comes before the container is up kills it as soon as it is.
     const stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
@@ -69,6 +72,7 @@ export class Runner {
         mounts.push({ hostPath: fifoPath, containerPath: '/_abaco_binary_data', readOnly: true });
       }
       mounts.push(...actor.mounts.map((m) => ({ hostPath: m.host_path, containerPath: m.container_path, readOnly: m.mode !== 'rw' })));
+      if (actor.token) token = await this.deps.nonces.issueExecutionToken(actor, execution.id);
       const env = executionEnv({
         actor,
         workerId,
@@ -76,7 +80,7 @@ export class Runner {
         message,
         state: await this.deps.state.current(actor),
         configs: await this.deps.configs.configsFor(actor),
-        accessToken: '',
+        accessToken: token ?? '',
       });
       container = await this.deps.runtime.run({
         image: actor.image,
@@ -111,6 +115,7 @@ export class Runner {
       return container ? 'finished' : 'start-failed';
     } finally {
       await stopHalt();
+      if (token) await this.deps.nonces.revokeExecutionToken(actor, token);
       if (message.binaryPath !== null) {
         this.deps.relay.closeFifo(`f-${execution.id}`);
         await rm(message.binaryPath, { force: true });

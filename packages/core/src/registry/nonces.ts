@@ -4,6 +4,7 @@ import type { EngineContext } from '../engine/context.js';
 import { BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError } from '../errors.js';
 import { newId } from '../ids.js';
 import { nonceInputSchema, nonceTenant, type Nonce } from '../model/nonce.js';
+import type { Actor } from '../model/actor.js';
 import type { Alias } from '../model/alias.js';
 import { validateInput } from '../model/validate.js';
 import { keys } from '../store/keys.js';
@@ -47,6 +48,26 @@ export class NonceRegistry {
     };
     await this.ctx.store.batch([{ type: 'put', key: keys.nonce(who.tenant, id), value: nonce }]);
     return nonce;
+  }
+
+  /**
+   * The access token of one execution of an actor with `token: true`: a nonce of the actor's
+   * owner for this actor at UPDATE level (enough to update its state), removed when the execution ends.
+   */
+  async issueExecutionToken(actor: Actor, executionId: string): Promise<string> {
+    const id = `${actor.tenant}_${newId()}`;
+    const nonce: Nonce = {
+      id, tenant: actor.tenant, owner: actor.owner, roles: ['user'], level: 'UPDATE',
+      description: `access token of execution ${executionId}`, actorId: actor.id, alias: null,
+      maxUses: -1, currentUses: 0, remainingUses: -1, apiServer: actor.apiServer,
+      createTime: this.ctx.now().toISOString(), lastUseTime: 'None',
+    };
+    await this.ctx.store.batch([{ type: 'put', key: keys.nonce(actor.tenant, id), value: nonce }]);
+    return id;
+  }
+
+  async revokeExecutionToken(actor: Actor, tokenId: string): Promise<void> {
+    await this.ctx.store.batch([{ type: 'del', key: keys.nonce(actor.tenant, tokenId) }]);
   }
 
   async list(who: Identity, target: NonceTarget): Promise<Nonce[]> {
