@@ -27,3 +27,4 @@ export { MqemitterBus } from './bus/mqemitter-bus.js';
 export { ImageUnavailableError, type BindMount, type ContainerRuntime, type ContainerSpec, type ExitInfo, type LogChunk, type RunningContainer, type Usage } from './runtime/runtime.js';
 export { exitedState } from './runtime/final-state.js';
 export { ProcessRuntime, type ProcessRuntimeOptions } from './runtime/process-runtime.js';
+export type { ActorReport, ExecutionCounts } from './execution/reports.js';

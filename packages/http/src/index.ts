@@ -1,1 +1,4 @@
-export {};
+export { buildServer, startServer } from './server.js';
+export { resolveOptions, type JwtOptions, type ServerOptions, type TokenUser } from './options.js';
+export { Authenticator, mapRoles } from './auth/identify.js';
+export { verifyJwt, decodeJwt, InvalidJwt } from './auth/jwt.js';

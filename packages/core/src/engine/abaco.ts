@@ -13,6 +13,7 @@ import { IoRelay } from '../execution/io-relay.js';
 import { LogStore } from '../execution/logs.js';
 import { MessageService } from '../execution/messages.js';
 import { recover } from '../execution/recovery.js';
+import { Reports } from '../execution/reports.js';
 import { ResultQueue } from '../execution/results.js';
 import { Runner } from '../execution/runner.js';
 import { WorkerAdmin } from '../execution/worker-admin.js';
@@ -74,6 +75,8 @@ export class Abaco {
   readonly cron: CronScheduler;
   /** Autoscaler: `tick()` runs one pass now (also every `autoscaleIntervalMs`). */
   readonly autoscaler: Autoscaler;
+  /** Utilization, the admin summaries and the figures of /metrics. */
+  readonly reports: Reports;
   readonly permissions = {
     list: async (who: Identity, target: PermissionTarget): Promise<Permissions> => listPermissions(this.ctx, who, await this.shared(who, target)),
     grant: async (who: Identity, target: PermissionTarget, input: { user?: unknown; level?: unknown }): Promise<Permissions> =>
@@ -109,6 +112,7 @@ export class Abaco {
     this.actors = new ActorRegistry(ctx, this.state, this.lifecycle());
     this.cron = new CronScheduler(ctx, this.messages);
     this.autoscaler = new Autoscaler(ctx, inbox, this.pool);
+    this.reports = new Reports(ctx, inbox);
     this.runner = runner;
   }
 
@@ -129,6 +133,11 @@ export class Abaco {
     });
     if (options.runtime) await abaco.start();
     return abaco;
+  }
+
+  /** The engine's logger (pino), for the parts built around it. */
+  get log(): Logger {
+    return this.ctx.log;
   }
 
   get settings(): Readonly<Settings> {

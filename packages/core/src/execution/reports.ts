@@ -1,0 +1,91 @@
+import { isAdmin, type Identity } from '../auth/identity.js';
+import type { EngineContext } from '../engine/context.js';
+import { ForbiddenError } from '../errors.js';
+import type { Inbox } from '../inbox/inbox.js';
+import type { Actor } from '../model/actor.js';
+import type { Execution, ExecutionStatus } from '../model/execution.js';
+import type { Worker, WorkerStatus } from '../model/worker.js';
+import { keys } from '../store/keys.js';
+
+export interface ActorReport {
+  actor: Actor;
+  workers: Worker[];
+  messages: number;
+}
+
+export interface ExecutionCounts {
+  actorId: string;
+  total: number;
+  byStatus: Partial<Record<ExecutionStatus, number>>;
+  totalCpu: number;
+  totalIo: number;
+  totalRuntime: number;
+}
+
+/** Figures across actors: utilization for everyone, the admin summaries, and the metrics. */
+export class Reports {
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly inbox: Inbox,
+  ) {}
+
+  /** Upstream's utilization: actors with workers, all actors, workers, and queued commands (none here). */
+  async utilization(who: Identity): Promise<{ currentActors: number; totalActors: number; workers: number; commandQueue: number }> {
+    let totalActors = 0;
+    let currentActors = 0;
+    let workers = 0;
+    for (const report of await this.actors(who, false)) {
+      totalActors++;
+      if (report.workers.length > 0) currentActors++;
+      workers += report.workers.length;
+    }
+    return { currentActors, totalActors, workers, commandQueue: 0 };
+  }
+
+  /** Every actor of the admin's tenant with its workers and queued messages. */
+  async actors(who: Identity, adminOnly = true): Promise<ActorReport[]> {
+    if (adminOnly) requireAdmin(who);
+    const reports: ActorReport[] = [];
+    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
+      const workers: Worker[] = [];
+      for await (const [, worker] of this.ctx.store.scan<Worker>(keys.workers(actor.tenant, actor.id))) workers.push(worker);
+      reports.push({ actor, workers, messages: await this.inbox.length(actor.dbId) });
+    }
+    return reports;
+  }
+
+  /** Executions of every actor of the admin's tenant, counted by status with totals. */
+  async executions(who: Identity): Promise<ExecutionCounts[]> {
+    requireAdmin(who);
+    const counts: ExecutionCounts[] = [];
+    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
+      const c: ExecutionCounts = { actorId: actor.id, total: 0, byStatus: {}, totalCpu: 0, totalIo: 0, totalRuntime: 0 };
+      for await (const [, e] of this.ctx.store.scan<Execution>(keys.executions(actor.tenant, actor.id))) {
+        c.total++;
+        c.byStatus[e.status] = (c.byStatus[e.status] ?? 0) + 1;
+        c.totalCpu += e.cpu;
+        c.totalIo += e.io;
+        c.totalRuntime += e.runtime;
+      }
+      counts.push(c);
+    }
+    return counts;
+  }
+
+  /** Figures for /metrics across all tenants: queue lengths, workers and executions by status. */
+  async metrics(): Promise<{ queues: { actor: string; length: number }[]; workers: Partial<Record<WorkerStatus, number>>; executions: Partial<Record<ExecutionStatus, number>> }> {
+    const queues: { actor: string; length: number }[] = [];
+    const workers: Partial<Record<WorkerStatus, number>> = {};
+    const executions: Partial<Record<ExecutionStatus, number>> = {};
+    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.allActors)) {
+      queues.push({ actor: actor.dbId, length: await this.inbox.length(actor.dbId) });
+      for await (const [, e] of this.ctx.store.scan<Execution>(keys.executions(actor.tenant, actor.id))) executions[e.status] = (executions[e.status] ?? 0) + 1;
+    }
+    for await (const [, w] of this.ctx.store.scan<Worker>(keys.allWorkers)) workers[w.status] = (workers[w.status] ?? 0) + 1;
+    return { queues, workers, executions };
+  }
+}
+
+function requireAdmin(who: Identity): void {
+  if (!isAdmin(who)) throw new ForbiddenError('Abaco Admin role required.');
+}

@@ -1,0 +1,90 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { Transform } from 'node:stream';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { HttpError } from './envelope.js';
+
+/** An `application/octet-stream` body, streamed to a temporary file (messages may be 500 MB). */
+export class UploadedFile {
+  constructor(
+    readonly path: string,
+    readonly size: number,
+  ) {}
+}
+
+/** A body of a content type the API does not parse (upstream then tries it as JSON). */
+export class RawText {
+  constructor(readonly text: string) {}
+}
+
+/**
+ * Body parsers: JSON (Fastify's), form-encoded (a key given twice becomes a list, as `hints=a&hints=b`),
+ * octet-stream to a temporary file, and anything else as text.
+ */
+export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes: number; maxMessageBytes: number }): void {
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (_req, body, done) => {
+    const out: Record<string, string | string[]> = {};
+    for (const [key, value] of new URLSearchParams(body as string)) {
+      const had = out[key];
+      out[key] = had === undefined ? value : Array.isArray(had) ? [...had, value] : [had, value];
+    }
+    done(null, out);
+  });
+  app.addContentTypeParser('application/octet-stream', { bodyLimit: limits.maxMessageBytes }, async (request: FastifyRequest) => {
+    const declared = Number(request.headers['content-length']);
+    if (declared > limits.maxMessageBytes) throw new HttpError(413, `Message exceeds max content length of: ${limits.maxMessageBytes}`);
+    const dir = await mkdtemp(join(tmpdir(), 'abaco-upload-'));
+    const path = join(dir, 'body');
+    let size = 0;
+    const counter = new Transform({
+      transform(chunk: Buffer, _enc, next) {
+        size += chunk.length;
+        if (size > limits.maxMessageBytes) next(new HttpError(413, `Message exceeds max content length of: ${limits.maxMessageBytes}`));
+        else next(null, chunk);
+      },
+    });
+    try {
+      await pipeline(request.raw, counter, createWriteStream(path));
+    } catch (e) {
+      await rm(dir, { recursive: true, force: true });
+      throw e;
+    }
+    return new UploadedFile(path, size);
+  });
+  app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (_req, body, done) => done(null, new RawText(body as string)));
+  app.addHook('onResponse', async (request) => {
+    if (request.body instanceof UploadedFile) await rm(join(request.body.path, '..'), { recursive: true, force: true });
+  });
+}
+
+/** A JSON or form body as an object; anything else is refused with a message naming what was expected. */
+export function objectBody(body: unknown): Record<string, unknown> {
+  if (body === undefined || body === null) return {};
+  if (body instanceof RawText) {
+    try {
+      const parsed: unknown = JSON.parse(body.text);
+      if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+    } catch {
+      // refused below
+    }
+    throw new HttpError(400, 'The body must be a JSON object (Content-Type: application/json) or a form (application/x-www-form-urlencoded).');
+  }
+  if (typeof body !== 'object' || Array.isArray(body) || body instanceof UploadedFile) {
+    throw new HttpError(400, 'The body must be a JSON object (Content-Type: application/json) or a form (application/x-www-form-urlencoded).');
+  }
+  return body as Record<string, unknown>;
+}
+
+/** Any JSON value: a parsed JSON body, a form as an object, or text that parses as JSON. */
+export function jsonBody(body: unknown): unknown {
+  if (body instanceof UploadedFile) throw new HttpError(400, 'The body must be JSON, not bytes.');
+  if (!(body instanceof RawText)) return body;
+  try {
+    return JSON.parse(body.text);
+  } catch {
+    throw new HttpError(400, 'Invalid actor state description: state must be JSON serializable.');
+  }
+}

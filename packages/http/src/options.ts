@@ -1,0 +1,57 @@
+import type { Casing, Role } from '@abaco/core';
+
+/** A bearer token of the users file and who it stands for. */
+export interface TokenUser {
+  user: string;
+  tenant: string;
+  roles: Role[];
+}
+
+export interface JwtOptions {
+  /** Secret for HS256 tokens. */
+  hs256Secret?: string;
+  /** PEM public key for RS256 tokens. */
+  rs256PublicKey?: string;
+  /** A JWKS URL whose keys verify RS256 tokens (fetched once, then on an unknown `kid`). */
+  jwksUrl?: string;
+  /** Claims naming the user, the tenant and the roles (roles: a list or a comma-separated string). */
+  userClaim?: string;
+  tenantClaim?: string;
+  rolesClaim?: string;
+}
+
+export interface ServerOptions {
+  /** Response casing: upstream's `[web] case`. Default snake. */
+  casing?: Casing;
+  /** The public base URL used in `_links`; by default the URL the request came to. */
+  publicUrl?: string;
+  /** Largest binary message, bytes (default 500 MB). */
+  maxMessageBytes?: number;
+  /** Largest JSON or form body, bytes (default 10 MB). */
+  maxBodyBytes?: number;
+  /** Bearer tokens and who they stand for (`{ "tokens": { ... } }` of a users file). */
+  tokens?: Record<string, TokenUser>;
+  /** A token that stands for an admin of `defaultTenant`. */
+  adminToken?: string;
+  /** The tenant of identities that name none (admin token, JWTs without a tenant claim). */
+  defaultTenant?: string;
+  jwt?: JwtOptions;
+  /** PEM public key verifying the Abaco v2 `X-Jwt-Assertion-<TENANT>` header (RS256, WSO2 claims). */
+  wso2PublicKey?: string;
+  /** The version shown in every response envelope. */
+  version?: string;
+}
+
+export type ResolvedOptions = Required<Pick<ServerOptions, 'casing' | 'maxMessageBytes' | 'maxBodyBytes' | 'tokens' | 'defaultTenant' | 'version'>> & ServerOptions;
+
+export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  return {
+    casing: 'snake',
+    maxMessageBytes: 500 * 1024 * 1024,
+    maxBodyBytes: 10 * 1024 * 1024,
+    tokens: {},
+    defaultTenant: 'TACC',
+    version: '0.1.0',
+    ...options,
+  };
+}

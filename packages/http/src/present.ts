@@ -1,0 +1,75 @@
+import { withCasing, type ActorConfig, type ActorView, type Alias, type Casing, type Execution, type ExecutionSummary, type Nonce, type Worker } from '@abaco/core';
+
+type Out = Record<string, unknown>;
+
+/**
+ * How records are shown: upstream's fields, in the server's casing, with `_links` built from the
+ * public base URL. Internal fields (tenant, db id, api server of actors) are not shown, except a
+ * worker's tenant, as upstream.
+ */
+export class Presenter {
+  constructor(
+    private readonly casing: Casing,
+    private readonly base: string,
+  ) {}
+
+  cased(record: Out): Out {
+    return withCasing(record, this.casing);
+  }
+
+  actorUrl(actorId: string): string {
+    return `${this.base}/actors/v2/${actorId}`;
+  }
+
+  ownerUrl(owner: string): string {
+    return `${this.base}/profiles/v2/${owner}`;
+  }
+
+  actor(actor: ActorView): Out {
+    const { tenant: _t, dbId: _d, apiServer: _a, ...shown } = actor;
+    return this.cased({ ...shown, _links: { self: this.actorUrl(actor.id), owner: this.ownerUrl(actor.owner), executions: `${this.actorUrl(actor.id)}/executions` } });
+  }
+
+  execution(e: Execution): Out {
+    const { tenant: _t, contentType: _c, ...shown } = e;
+    const self = `${this.actorUrl(e.actorId)}/executions/${e.id}`;
+    return this.cased({ ...shown, _links: { self, owner: this.ownerUrl(e.executor), logs: `${self}/logs` } });
+  }
+
+  executionSummary(s: ExecutionSummary): Out {
+    return this.cased({
+      actorId: s.actor.id,
+      apiServer: s.actor.apiServer,
+      owner: s.actor.owner,
+      executions: s.executions.map((e) => this.cased({ id: e.id, status: e.status, startTime: e.startTime, finishTime: e.finishTime, messageReceivedTime: e.messageReceivedTime })),
+      totalExecutions: s.totalExecutions,
+      totalCpu: s.totalCpu,
+      totalIo: s.totalIo,
+      totalRuntime: s.totalRuntime,
+      _links: { self: `${this.actorUrl(s.actor.id)}/executions`, owner: this.ownerUrl(s.actor.owner) },
+    });
+  }
+
+  worker(w: Worker): Out {
+    return this.cased({ ...w });
+  }
+
+  nonce(n: Nonce): Out {
+    const { tenant: _t, ...shown } = n;
+    const actor = n.actorId ? this.actorUrl(n.actorId) : `${this.base}/actors/v2/aliases/${n.alias}`;
+    return this.cased({ ...shown, _links: { self: `${actor}/nonces/${n.id}`, owner: this.ownerUrl(n.owner), actor } });
+  }
+
+  alias(a: Alias): Out {
+    return this.cased({
+      alias: a.alias,
+      actorId: a.actorId,
+      owner: a.owner,
+      _links: { self: `${this.base}/actors/v2/aliases/${a.alias}`, owner: this.ownerUrl(a.owner), actor: this.actorUrl(a.actorId) },
+    });
+  }
+
+  config(c: ActorConfig): Out {
+    return this.cased({ name: c.name, value: c.value, isSecret: c.isSecret, actors: c.actors, owner: c.owner });
+  }
+}

@@ -1,0 +1,29 @@
+import type { Router } from '../route.js';
+
+/** Executions: summary list, details, halt, logs and results. */
+export function executionRoutes(r: Router): void {
+  r.route('GET', '/:actorId/executions', { target: 'actorId' }, async (c) => {
+    return c.ok('Actor executions retrieved successfully.', c.present.executionSummary(await c.abaco.executions.list(c.who, c.params.actorId!)));
+  });
+
+  r.route('GET', '/:actorId/executions/:executionId', { target: 'actorId' }, async (c) => {
+    const { execution } = await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
+    return c.ok('Actor execution retrieved successfully.', c.present.execution(execution));
+  });
+
+  r.route('DELETE', '/:actorId/executions/:executionId', { target: 'actorId' }, async (c) => {
+    await c.abaco.executions.halt(c.who, c.params.actorId!, c.params.executionId!);
+    return c.ok(`Issued force quit command for execution ${c.params.executionId}.`, null);
+  });
+
+  r.route('GET', '/:actorId/executions/:executionId/logs', { target: 'actorId' }, async (c) => {
+    const { actor, execution, logs } = await c.abaco.executions.logs(c.who, c.params.actorId!, c.params.executionId!);
+    const self = `${c.present.actorUrl(actor.id)}/executions/${execution.id}`;
+    return c.ok('Logs retrieved successfully.', { logs, _links: { self: `${self}/logs`, owner: c.present.ownerUrl(actor.owner), execution: self } });
+  });
+
+  r.route('GET', '/:actorId/executions/:executionId/results', { target: 'actorId' }, async (c) => {
+    const data = await c.abaco.executions.result(c.who, c.params.actorId!, c.params.executionId!);
+    return c.reply.code(200).type('application/octet-stream').send(data);
+  });
+}

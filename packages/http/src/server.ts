@@ -1,0 +1,72 @@
+import type { Abaco } from '@abaco/core';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { Authenticator } from './auth/identify.js';
+import { registerBodyParsers } from './body.js';
+import { errorStatus, NO_ROUTE } from './envelope.js';
+import { Metrics } from './metrics.js';
+import { resolveOptions, type ServerOptions } from './options.js';
+import { router } from './route.js';
+import { actorRoutes } from './routes/actors.js';
+import { executionRoutes } from './routes/executions.js';
+import { messageRoutes } from './routes/messages.js';
+import { sharingRoutes } from './routes/sharing.js';
+import { workerRoutes } from './routes/workers.js';
+
+/**
+ * The Abaco REST API over an engine, as a Fastify instance (not listening yet). Every route is
+ * served under `/actors` and `/actors/v2`; `/metrics` is at the root.
+ */
+export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {}): Promise<FastifyInstance> {
+  const options = resolveOptions(serverOptions);
+  const app = Fastify({ bodyLimit: options.maxBodyBytes, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, logger: false });
+  const auth = new Authenticator(abaco, options);
+  const metrics = new Metrics();
+
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('access-control-allow-origin', request.headers.origin ?? '*');
+    reply.header('access-control-allow-credentials', 'true');
+    reply.header('vary', 'Origin');
+    if (request.method === 'OPTIONS') {
+      reply.header('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS');
+      reply.header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'Authorization, Content-Type');
+      return reply.code(200).send();
+    }
+  });
+  app.addHook('onResponse', async (request, reply) => {
+    metrics.record(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode, reply.elapsedTime / 1000);
+  });
+  registerBodyParsers(app, options);
+
+  app.setErrorHandler((error, request, reply) => {
+    const { code, message, unexpected } = errorStatus(error, options.maxMessageBytes);
+    if (unexpected) abaco.log.error({ err: error, url: request.url, method: request.method }, 'unexpected error');
+    return reply.code(code).send({ message, result: null, status: 'error', version: options.version });
+  });
+  app.setNotFoundHandler((_request, reply) => reply.code(405).send({ message: NO_ROUTE, result: null, status: 'error', version: options.version }));
+
+  for (const prefix of ['/actors', '/actors/v2']) {
+    await app.register(
+      async (scope) => {
+        const r = router(scope, abaco, auth, options);
+        sharingRoutes(r);
+        workerRoutes(r);
+        actorRoutes(r);
+        messageRoutes(r);
+        executionRoutes(r);
+      },
+      { prefix },
+    );
+  }
+  app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(abaco)));
+  return app;
+}
+
+/** Builds the server and listens; resolves with its URL. Binds 127.0.0.1 unless told otherwise. */
+export async function startServer(abaco: Abaco, options: ServerOptions & { host?: string; port?: number } = {}): Promise<{ app: FastifyInstance; url: string }> {
+  const app = await buildServer(abaco, options);
+  const host = options.host ?? '127.0.0.1';
+  await app.listen({ host, port: options.port ?? 8000 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : options.port;
+  return { app, url: `http://${host.includes(':') ? `[${host}]` : host}:${port}` };
+}
