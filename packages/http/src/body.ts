@@ -54,6 +54,7 @@ export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes
     }
     return new UploadedFile(path, size);
   });
+  app.removeContentTypeParser('text/plain'); // text is read by the catch-all below, as upstream reads it
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (_req, body, done) => done(null, new RawText(body as string)));
   app.addHook('onResponse', async (request) => {
     if (request.body instanceof UploadedFile) await rm(join(request.body.path, '..'), { recursive: true, force: true });

@@ -1,7 +1,7 @@
 import type { Abaco, Identity, Level } from '@abaco/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from './auth/identify.js';
-import { success } from './envelope.js';
+import { HttpError, NO_ROUTE, success } from './envelope.js';
 import type { ResolvedOptions } from './options.js';
 import { Presenter } from './present.js';
 
@@ -33,7 +33,11 @@ export interface Router {
   route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, spec: RouteSpec, handler: Handler): void;
 }
 
-export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, options: ResolvedOptions): Router {
+/**
+ * Registers routes with authentication. Under the `/actors` prefix a route parameter `v2` is a
+ * route of `/actors/v2` with the wrong method (`PUT /actors/v2`), never an actor called v2.
+ */
+export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, options: ResolvedOptions, prefix: string): Router {
   return {
     route(method, path, spec, handler) {
       app.route({
@@ -41,6 +45,7 @@ export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, 
         url: path,
         handler: async (request, reply) => {
           const params = request.params as Record<string, string>;
+          if (prefix === '/actors' && Object.values(params)[0] === 'v2') throw new HttpError(405, NO_ROUTE);
           const target = spec.target ? (params[spec.target] ?? null) : null;
           const who = await auth.identify(request, target, spec.level ?? (method === 'GET' ? 'READ' : 'UPDATE'));
           const base = options.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;

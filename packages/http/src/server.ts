@@ -47,7 +47,7 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   for (const prefix of ['/actors', '/actors/v2']) {
     await app.register(
       async (scope) => {
-        const r = router(scope, abaco, auth, options);
+        const r = router(scope, abaco, auth, options, prefix);
         sharingRoutes(r);
         workerRoutes(r);
         actorRoutes(r);
