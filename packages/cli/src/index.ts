@@ -1,1 +1,2 @@
-export {};
+export { serve, type Served } from './serve/serve.js';
+export { loadConfig, DEFAULTS, type ServeConfig } from './serve/config.js';

@@ -18,7 +18,7 @@ import { workerRoutes } from './routes/workers.js';
  */
 export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {}): Promise<FastifyInstance> {
   const options = resolveOptions(serverOptions);
-  const app = Fastify({ bodyLimit: options.maxBodyBytes, ignoreTrailingSlash: true, ignoreDuplicateSlashes: true, logger: false });
+  const app = Fastify({ bodyLimit: options.maxBodyBytes, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, logger: false });
   const auth = new Authenticator(abaco, options);
   const metrics = new Metrics();
 

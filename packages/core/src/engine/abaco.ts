@@ -150,12 +150,18 @@ export class Abaco {
   }
 
   /**
-   * Stops the engine: no new executions start, running ones finish (or, with `kill`, are killed
-   * and recorded as ERROR at the next start), then the store closes. Queued messages stay queued.
+   * Stops the engine: no new executions start; running ones finish (with `graceMs`, those still
+   * running after it are killed; with `kill`, all are killed at once) and are recorded; then the
+   * store closes. Queued messages stay queued for the next start.
    */
-  async close(options: { kill?: boolean } = {}): Promise<void> {
+  async close(options: { kill?: boolean; graceMs?: number } = {}): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
-    await this.pool.close(options.kill ?? false);
+    const graceful = this.pool.close(options.kill ?? false);
+    if (options.graceMs !== undefined && !options.kill) {
+      const timeUp = new Promise<'late'>((resolve) => setTimeout(() => resolve('late'), options.graceMs).unref());
+      if ((await Promise.race([graceful, timeUp])) === 'late') await this.pool.close(true);
+    }
+    await graceful;
     await this.events.drain();
     await this.parts.relay.close();
     await this.parts.runtime?.close();

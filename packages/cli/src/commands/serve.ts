@@ -1,0 +1,75 @@
+import { Command, Flags } from '@oclif/core';
+import { loadConfig, type ServeConfig } from '../serve/config.js';
+import { serve } from '../serve/serve.js';
+
+export default class Serve extends Command {
+  static override summary = 'Run the Abaco API server: engine, container runtime and HTTP API in one process.';
+  static override description = `With no flags it works on a fresh machine: data in ./abaco-data, the first reachable container
+runtime (docker, podman, else host processes), and an admin token printed at the first start and kept in the
+data directory. Every flag can also be set in a JSON file given with --config (same names in camelCase, plus
+"settings" for engine settings and "images" for the process runtime); flags win.`;
+
+  static override examples = [
+    '<%= config.bin %> serve',
+    '<%= config.bin %> serve --port 8080 --runtime docker --users users.json',
+    '<%= config.bin %> serve --config abaco.json --case camel --public-url https://abaco.example.org',
+  ];
+
+  static override flags = {
+    config: Flags.file({ description: 'JSON file with any of these settings', exists: true }),
+    host: Flags.string({ description: 'address to listen on (default 127.0.0.1)' }),
+    port: Flags.integer({ description: 'port to listen on (default 8000; 0 picks a free one)' }),
+    'data-dir': Flags.string({ description: 'where records, spooled messages, the admin token and the secrets key are kept (default ./abaco-data)' }),
+    runtime: Flags.string({ description: 'what runs actors (default auto)', options: ['auto', 'docker', 'podman', 'process'] }),
+    users: Flags.file({ description: 'users file: {"tokens": {"<token>": {"user", "tenant", "roles"}}}', exists: true }),
+    'admin-token': Flags.string({ description: 'token of an admin of the default tenant (else one is made and kept)', env: 'ABACO_ADMIN_TOKEN' }),
+    tenant: Flags.string({ description: 'default tenant (default TACC)' }),
+    case: Flags.string({ description: 'casing of responses (default snake)', options: ['snake', 'camel'] }),
+    'public-url': Flags.string({ description: 'public base URL for _links and _abaco_api_server' }),
+    'max-message-bytes': Flags.integer({ description: 'largest binary message (default 500 MB)' }),
+    'jwt-hs256-secret': Flags.string({ description: 'secret verifying HS256 bearer JWTs', env: 'ABACO_JWT_SECRET' }),
+    'jwt-rs256-key': Flags.file({ description: 'PEM public key verifying RS256 bearer JWTs', exists: true }),
+    'jwks-url': Flags.string({ description: 'JWKS URL verifying RS256 bearer JWTs' }),
+    'jwt-user-claim': Flags.string({ description: 'JWT claim naming the user (default sub)' }),
+    'jwt-tenant-claim': Flags.string({ description: 'JWT claim naming the tenant (default tenant)' }),
+    'jwt-roles-claim': Flags.string({ description: 'JWT claim holding the roles (default roles)' }),
+    'wso2-key': Flags.file({ description: 'PEM public key verifying X-Jwt-Assertion-<TENANT> headers', exists: true }),
+    'docker-host': Flags.string({ description: 'Docker socket (default DOCKER_HOST or /var/run/docker.sock)' }),
+    'podman-host': Flags.string({ description: 'Podman socket (default CONTAINER_HOST or the usual podman sockets)' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(Serve);
+    const config = loadConfig(flags.config, {
+      host: flags.host,
+      port: flags.port,
+      dataDir: flags['data-dir'],
+      runtime: flags.runtime as ServeConfig['runtime'] | undefined,
+      users: flags.users,
+      adminToken: flags['admin-token'],
+      tenant: flags.tenant,
+      case: flags.case as ServeConfig['case'] | undefined,
+      publicUrl: flags['public-url'],
+      maxMessageBytes: flags['max-message-bytes'],
+      jwtHs256Secret: flags['jwt-hs256-secret'],
+      jwtRs256Key: flags['jwt-rs256-key'],
+      jwksUrl: flags['jwks-url'],
+      jwtUserClaim: flags['jwt-user-claim'],
+      jwtTenantClaim: flags['jwt-tenant-claim'],
+      jwtRolesClaim: flags['jwt-roles-claim'],
+      wso2Key: flags['wso2-key'],
+      dockerHost: flags['docker-host'],
+      podmanHost: flags['podman-host'],
+    });
+    const served = await serve(config, (line) => this.log(line), (line) => this.warn(line));
+    await new Promise<void>((resolve) => {
+      const stop = (signal: string) => {
+        this.log(`${signal}: stopping (running executions get 10 s to finish)`);
+        void served.stop().then(resolve);
+      };
+      process.once('SIGINT', () => stop('SIGINT'));
+      process.once('SIGTERM', () => stop('SIGTERM'));
+    });
+    this.log('stopped');
+  }
+}

@@ -1,0 +1,63 @@
+import { resolve } from 'node:path';
+import { Abaco, SecretBox } from '@abaco/core';
+import { startServer, type JwtOptions } from '@abaco/http';
+import { readFileSync } from 'node:fs';
+import { pino } from 'pino';
+import { readUsers, type ServeConfig } from './config.js';
+import { keptSecret } from './data-dir.js';
+import { chooseRuntime } from './runtime.js';
+
+export interface Served {
+  url: string;
+  adminToken: string;
+  /** Stops accepting requests, lets running executions finish (killing them after `graceMs`), closes the store. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Composes engine, runtime and HTTP server from a serve configuration. */
+export async function serve(config: ServeConfig, say: (line: string) => void, warn: (line: string) => void): Promise<Served> {
+  const dataDir = resolve(config.dataDir);
+  const admin = config.adminToken ? { value: config.adminToken, created: false } : keptSecret(dataDir, 'admin-token');
+  const secretKey = keptSecret(dataDir, 'secret.key', SecretBox.newKey).value;
+  const runtime = await chooseRuntime(config, warn);
+  const abaco = await Abaco.open({
+    dataDir: resolve(dataDir, 'store'),
+    runtime,
+    logger: pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' }, pino.destination(2)),
+    settings: { secretKey, spoolDir: resolve(dataDir, 'spool'), ...config.settings, ...(config.publicUrl ? { apiServer: config.publicUrl } : {}) },
+  });
+  const jwt: JwtOptions | undefined =
+    config.jwtHs256Secret || config.jwtRs256Key || config.jwksUrl
+      ? {
+          hs256Secret: config.jwtHs256Secret,
+          rs256PublicKey: config.jwtRs256Key ? readFileSync(config.jwtRs256Key, 'utf8') : undefined,
+          jwksUrl: config.jwksUrl,
+          userClaim: config.jwtUserClaim,
+          tenantClaim: config.jwtTenantClaim,
+          rolesClaim: config.jwtRolesClaim,
+        }
+      : undefined;
+  const { app, url } = await startServer(abaco, {
+    host: config.host,
+    port: config.port,
+    casing: config.case,
+    publicUrl: config.publicUrl,
+    maxMessageBytes: config.maxMessageBytes,
+    tokens: config.users ? readUsers(config.users) : {},
+    adminToken: admin.value,
+    defaultTenant: config.tenant,
+    jwt,
+    wso2PublicKey: config.wso2Key ? readFileSync(config.wso2Key, 'utf8') : undefined,
+  });
+  if (admin.created) say(`admin token (kept in ${resolve(dataDir, 'admin-token')}): ${admin.value}`);
+  say(`runtime: ${runtime.name}; data: ${dataDir}`);
+  say(`listening on ${url}`);
+  return {
+    url,
+    adminToken: admin.value,
+    async stop(graceMs = 10_000) {
+      await app.close();
+      await abaco.close({ graceMs });
+    },
+  };
+}

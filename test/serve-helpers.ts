@@ -1,0 +1,39 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+
+export const ABACO_BIN = fileURLToPath(new URL('../packages/cli/bin/run.js', import.meta.url));
+
+export interface Server {
+  child: ChildProcess;
+  url: string;
+  lines: string[];
+  /** Sends a signal and resolves with the exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+}
+
+/** Starts `abaco serve` as a subprocess and waits for its "listening on" line. */
+export async function startServe(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Server> {
+  const child = spawn(process.execPath, [ABACO_BIN, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const url = await new Promise<string>((resolve, reject) => {
+    void exited.then((code) => reject(new Error(`abaco serve exited (${code}): ${stderr}`)));
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      lines.push(line);
+      const m = /^listening on (http:\/\/\S+)$/.exec(line);
+      if (m) resolve(m[1]!);
+    });
+  });
+  return {
+    child,
+    url,
+    lines,
+    async stop(signal = 'SIGTERM') {
+      child.kill(signal);
+      return exited;
+    },
+  };
+}
