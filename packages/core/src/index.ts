@@ -28,3 +28,5 @@ export { ImageUnavailableError, type BindMount, type ContainerRuntime, type Cont
 export { exitedState } from './runtime/final-state.js';
 export { ProcessRuntime, type ProcessRuntimeOptions } from './runtime/process-runtime.js';
 export type { ActorReport, ExecutionCounts } from './execution/reports.js';
+export { DockerStreamDemuxer } from './runtime/docker-stream.js';
+export { AsyncQueue } from './util/async-queue.js';

@@ -59,7 +59,8 @@ export function runtimeConformance(name: string, make: () => Promise<RuntimeUnde
       t.match(exit, { oomKilled: false, killed: false, finalState: { Status: 'exited', Running: false, ExitCode: 7, OOMKilled: false } });
       const started = Date.parse(exit.finalState.StartedAt);
       const ended = Date.parse(exit.finalState.FinishedAt);
-      t.ok(started > 0 && ended >= started, 'StartedAt and FinishedAt are times in order');
+      // Docker may report FinishedAt a fraction of a millisecond before StartedAt for a container that exits at once.
+      t.ok(started > 0 && ended >= started - 5, 'StartedAt and FinishedAt are times, in order');
     });
 
     t.test('logs arrive while the container still runs', async (t) => {
@@ -114,7 +115,7 @@ export function runtimeConformance(name: string, make: () => Promise<RuntimeUnde
     });
 
     t.test('CPU time of a busy container is counted', async (t) => {
-      const { container } = await runToEnd(spec('i=0; while [ $i -lt 300000 ]; do i=$((i+1)); done; echo done'));
+      const { container } = await runToEnd(spec('i=0; while [ $i -lt 1000000 ]; do i=$((i+1)); done; echo done'));
       const usage = await container.usage();
       t.ok(usage.cpu > 0, `cpu ${usage.cpu} ns`);
       t.ok(usage.io >= 0, `io ${usage.io} bytes`);

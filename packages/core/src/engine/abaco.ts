@@ -93,7 +93,7 @@ export class Abaco {
 
   private constructor(
     private readonly ctx: EngineContext,
-    private readonly parts: { inbox: Inbox; bus: Bus; relay: IoRelay; runtime?: ContainerRuntime; ioDir: string; spoolDir: string },
+    private readonly parts: { inbox: Inbox; bus: Bus; relay: IoRelay; runtime?: ContainerRuntime; ioDir: string; spoolDir: string; installation: string },
   ) {
     const { inbox, bus, relay } = parts;
     this.state = new StateStore(ctx);
@@ -106,7 +106,7 @@ export class Abaco {
     this.messages = new MessageService(ctx, { inbox, bus, logs: this.logs, results, spoolDir: parts.spoolDir, onQueued: (actor) => this.onQueued(actor) });
     this.executions = new ExecutionService(ctx, { bus, logs: this.logs, results });
     const runtime = parts.runtime ?? noRuntime;
-    const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir });
+    const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir, installation: parts.installation });
     this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: this.engineId });
     this.workers = new WorkerAdmin(ctx, this.pool);
     this.actors = new ActorRegistry(ctx, this.state, this.lifecycle());
@@ -123,7 +123,11 @@ export class Abaco {
     const ctx: EngineContext = { store, settings, now: options.now ?? (() => new Date()), log };
     const ioDir = mkdtempSync(join(tmpdir(), 'abaco-io-'));
     const spoolDir = settings.spoolDir ?? (options.dataDir ? join(options.dataDir, 'spool') : join(ioDir, 'spool'));
+    // The id of this installation (its store), made once: containers are labelled with it, so that
+    // an engine cleans up what an earlier run on the same data left, never another engine's.
+    const installation = (await store.update<string>('meta/installation', (current) => current ?? newId()))!;
     const abaco = new Abaco(ctx, {
+      installation,
       inbox: options.inbox ?? new StoreInbox(store),
       bus: options.bus ?? new MqemitterBus(),
       relay: new IoRelay(log),
@@ -171,6 +175,9 @@ export class Abaco {
   }
 
   private async start(): Promise<void> {
+    const { installation } = this.parts;
+    const removed = await this.parts.runtime!.cleanup((labels) => labels['abaco.installation'] !== installation || this.pool.isAlive(labels['abaco.worker'] ?? ''));
+    if (removed > 0) this.ctx.log.warn({ removed }, 'removed containers left by a previous engine');
     await recover(this.ctx, this.parts.inbox, this.pool, this.runner);
     const every = (ms: number, task: () => Promise<unknown>) => {
       if (ms <= 0) return;
@@ -233,5 +240,6 @@ const noRuntime: ContainerRuntime = {
   run: async () => {
     throw new Error('This engine has no container runtime.');
   },
+  cleanup: async () => 0,
   close: async () => {},
 };

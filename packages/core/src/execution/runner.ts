@@ -30,6 +30,8 @@ export interface RunnerDeps {
   events: EventDispatcher;
   /** A short folder for results sockets and FIFOs (Unix socket paths are limited to 108 bytes). */
   ioDir: string;
+  /** Labels every container, see `Abaco.installation()`. */
+  installation: string;
 }
 
 /** How a run went, for the worker: whether the container could be started at all. */
@@ -91,7 +93,7 @@ export class Runner {
         nanoCpus: actor.maxCpus ?? undefined,
         privileged: actor.privileged,
         network: this.ctx.settings.network,
-        labels: { 'abaco.actor': actor.dbId, 'abaco.worker': workerId, 'abaco.execution': execution.id },
+        labels: { 'abaco.installation': this.deps.installation, 'abaco.actor': actor.dbId, 'abaco.worker': workerId, 'abaco.execution': execution.id },
       });
       const running = container;
       if (halted) await running.kill();

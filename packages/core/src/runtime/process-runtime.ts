@@ -70,6 +70,11 @@ export class ProcessRuntime implements ContainerRuntime {
     return new ProcessContainer(child, root);
   }
 
+  /** Processes are not found again after a restart (they carry no labels): nothing to clean. */
+  async cleanup(): Promise<number> {
+    return 0;
+  }
+
   async close(): Promise<void> {}
 
   private commandOf(image: string): string[] {

@@ -78,6 +78,11 @@ export interface ContainerRuntime {
   ensureImage(image: string): Promise<void>;
   /** Creates and starts a container. Throws when it cannot start (bad image, bad spec). */
   run(spec: ContainerSpec): Promise<RunningContainer>;
+  /**
+   * Removes the containers this runtime made for the engine (labelled `abaco.*`) whose worker is not
+   * alive (`isLive(labels)` false): what a crashed engine left behind. Returns how many it removed.
+   */
+  cleanup(isLive: (labels: Record<string, string>) => boolean): Promise<number>;
   /** Releases what the runtime holds (connections). */
   close(): Promise<void>;
 }

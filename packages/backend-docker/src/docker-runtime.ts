@@ -1,0 +1,178 @@
+import { AsyncQueue, DockerStreamDemuxer, ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type FinalState, type LogChunk, type RunningContainer, type Usage } from '@abaco/core';
+import Docker from 'dockerode';
+import { describeEndpoint, dockerEndpoint, type DockerEndpoint } from './docker-host.js';
+
+/** When images are pulled: `always` before each start of a worker, `if-missing`, or `never`. */
+export type PullPolicy = 'always' | 'if-missing' | 'never';
+
+export interface DockerRuntimeOptions {
+  /** `unix:///path/docker.sock`, a socket path, or `tcp://host:port`; default DOCKER_HOST or /var/run/docker.sock. */
+  host?: string;
+  pullPolicy?: PullPolicy;
+  /** Told about pull progress, one line per status change. */
+  onPullProgress?: (image: string, status: string) => void;
+}
+
+const STATS_EVERY_MS = 100;
+
+/** A ContainerRuntime over the Docker Engine API (dockerode). */
+export class DockerRuntime implements ContainerRuntime {
+  readonly name = 'docker';
+  private readonly where: string;
+
+  private constructor(
+    private readonly docker: Docker,
+    endpoint: DockerEndpoint,
+    private readonly options: DockerRuntimeOptions,
+  ) {
+    this.where = describeEndpoint(endpoint);
+  }
+
+  /** Connects and checks that the daemon answers; the error names the socket tried. */
+  static async connect(options: DockerRuntimeOptions = {}): Promise<DockerRuntime> {
+    const endpoint = dockerEndpoint(options.host);
+    const docker = new Docker(endpoint);
+    try {
+      await docker.ping();
+    } catch (e) {
+      throw new Error(`Docker is not reachable at ${describeEndpoint(endpoint)}: ${(e as Error).message}`);
+    }
+    return new DockerRuntime(docker, endpoint, options);
+  }
+
+  async ensureImage(image: string): Promise<void> {
+    const policy = this.options.pullPolicy ?? 'if-missing';
+    const present = await this.docker.getImage(image).inspect().then(() => true, () => false);
+    if (present && policy !== 'always') return;
+    const refusal = (reason: string) => new ImageUnavailableError(`Image ${image} is not present and cannot be pulled (engine: docker at ${this.where}): ${reason}`);
+    if (policy === 'never') {
+      if (!present) throw refusal('the pull policy is never');
+      return;
+    }
+    try {
+      await this.pull(image);
+    } catch (e) {
+      if (!present) throw refusal((e as Error).message);
+    }
+  }
+
+  async run(spec: ContainerSpec): Promise<RunningContainer> {
+    const container = await this.docker.createContainer({
+      Image: spec.image,
+      Cmd: spec.command,
+      Env: Object.entries(spec.env).map(([k, v]) => `${k}=${v}`),
+      User: spec.user,
+      Labels: spec.labels,
+      HostConfig: {
+        Binds: spec.mounts.map((m) => `${m.hostPath}:${m.containerPath}:${m.readOnly ? 'ro' : 'rw'}`),
+        Memory: spec.memoryBytes,
+        MemorySwap: spec.memoryBytes, // no swap beyond the limit: the limit is the limit
+        NanoCpus: spec.nanoCpus,
+        Privileged: spec.privileged,
+        NetworkMode: spec.network ?? 'none',
+      },
+    });
+    try {
+      const stream = await container.attach({ stream: true, stdout: true, stderr: true });
+      await container.start();
+      return new DockerContainer(container, stream);
+    } catch (e) {
+      await container.remove({ force: true }).catch(() => {});
+      throw e;
+    }
+  }
+
+  async cleanup(isLive: (labels: Record<string, string>) => boolean): Promise<number> {
+    const ours = await this.docker.listContainers({ all: true, filters: { label: ['abaco.execution'] } });
+    let removed = 0;
+    for (const info of ours) {
+      if (isLive(info.Labels)) continue;
+      await this.docker.getContainer(info.Id).remove({ force: true }).catch(() => {});
+      removed++;
+    }
+    return removed;
+  }
+
+  async close(): Promise<void> {}
+
+  private async pull(image: string): Promise<void> {
+    const stream = await this.docker.pull(image);
+    await new Promise<void>((resolve, reject) =>
+      this.docker.modem.followProgress(
+        stream,
+        (err: Error | null) => (err ? reject(err) : resolve()),
+        (event: { status?: string; progress?: string }) => this.options.onPullProgress?.(image, [event.status, event.progress].filter(Boolean).join(' ')),
+      ),
+    );
+  }
+}
+
+class DockerContainer implements RunningContainer {
+  readonly id: string;
+  readonly logs: AsyncIterable<LogChunk>;
+  private readonly exited: Promise<ExitInfo>;
+  private killed = false;
+  private latest: Usage = { cpu: 0, io: 0 };
+
+  constructor(
+    private readonly container: Docker.Container,
+    stream: NodeJS.ReadableStream,
+  ) {
+    this.id = container.id;
+    const queue = new AsyncQueue<LogChunk>();
+    this.logs = queue;
+    const demuxer = new DockerStreamDemuxer();
+    stream.on('data', (data: Buffer) => demuxer.push(data).forEach((chunk) => queue.push(chunk)));
+    const logsDone = new Promise<void>((resolve) => {
+      stream.on('end', resolve);
+      stream.on('close', resolve);
+      stream.on('error', resolve);
+    });
+    void logsDone.then(() => queue.end());
+    const sampler = setInterval(() => void this.sample(), STATS_EVERY_MS);
+    void this.sample();
+    this.exited = container.wait().then(async () => {
+      clearInterval(sampler);
+      const state = (await container.inspect()).State as unknown as FinalState;
+      return { exitCode: state.ExitCode, oomKilled: state.OOMKilled, killed: this.killed, finalState: pickState(state) };
+    });
+  }
+
+  wait(): Promise<ExitInfo> {
+    return this.exited;
+  }
+
+  async usage(): Promise<Usage> {
+    return this.latest;
+  }
+
+  async kill(): Promise<void> {
+    this.killed = true;
+    await this.container.kill({ signal: 'SIGKILL' }).catch(() => {});
+  }
+
+  async remove(): Promise<void> {
+    await this.container.remove({ force: true }).catch(() => {});
+  }
+
+  /** CPU nanoseconds and block IO bytes so far, from a one-shot stats sample (kept once it exited). */
+  private async sample(): Promise<void> {
+    try {
+      const stats = (await this.container.stats({ stream: false, 'one-shot': true } as never)) as unknown as DockerStats;
+      const cpu = stats.cpu_stats?.cpu_usage?.total_usage ?? 0;
+      const io = (stats.blkio_stats?.io_service_bytes_recursive ?? []).reduce((sum, e) => sum + (['read', 'write'].includes(e.op.toLowerCase()) ? e.value : 0), 0);
+      if (cpu > 0 || io > 0) this.latest = { cpu: Math.max(cpu, this.latest.cpu), io: Math.max(io, this.latest.io) };
+    } catch {
+      // the container is gone: keep the last figures
+    }
+  }
+}
+
+interface DockerStats {
+  cpu_stats?: { cpu_usage?: { total_usage?: number } };
+  blkio_stats?: { io_service_bytes_recursive?: { op: string; value: number }[] | null };
+}
+
+function pickState(s: FinalState): FinalState {
+  return { Status: s.Status, Running: s.Running, Paused: s.Paused, Restarting: s.Restarting, OOMKilled: s.OOMKilled, Dead: s.Dead, Pid: s.Pid, ExitCode: s.ExitCode, Error: s.Error, StartedAt: s.StartedAt, FinishedAt: s.FinishedAt };
+}
