@@ -1,1 +1,1 @@
-export {};
+export { PodmanRuntime, podmanSocket, type PodmanRuntimeOptions, type PullPolicy } from './podman-runtime.js';
