@@ -36,6 +36,7 @@ data directory. Every flag can also be set in a JSON file given with --config (s
     'wso2-key': Flags.file({ description: 'PEM public key verifying X-Jwt-Assertion-<TENANT> headers', exists: true }),
     'docker-host': Flags.string({ description: 'Docker socket (default DOCKER_HOST or /var/run/docker.sock)' }),
     'podman-host': Flags.string({ description: 'Podman socket (default CONTAINER_HOST or the usual podman sockets)' }),
+    'pull-policy': Flags.string({ description: 'when container engines pull images (default if-missing)', options: ['always', 'if-missing', 'never'] }),
   };
 
   async run(): Promise<void> {
@@ -60,6 +61,7 @@ data directory. Every flag can also be set in a JSON file given with --config (s
       wso2Key: flags['wso2-key'],
       dockerHost: flags['docker-host'],
       podmanHost: flags['podman-host'],
+      pullPolicy: flags['pull-policy'] as ServeConfig['pullPolicy'] | undefined,
     });
     const served = await serve(config, (line) => this.log(line), (line) => this.warn(line));
     await new Promise<void>((resolve) => {

@@ -26,6 +26,8 @@ export interface ServeConfig {
   wso2Key?: string;
   dockerHost?: string;
   podmanHost?: string;
+  /** When container engines pull images: always, if-missing (default) or never. */
+  pullPolicy?: 'always' | 'if-missing' | 'never';
   /** Engine settings (see @abaco/core's Settings), e.g. `{ "maxWorkersPerActor": 4 }`. */
   settings?: Partial<Settings>;
   /** For the process runtime: image names and the commands they run. */

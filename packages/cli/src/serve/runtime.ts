@@ -1,11 +1,27 @@
+import { DockerRuntime } from '@abaco/backend-docker';
+import { PodmanRuntime } from '@abaco/backend-podman';
 import { ProcessRuntime, type ContainerRuntime } from '@abaco/core';
 import type { ServeConfig } from './config.js';
 
-/** The runtime `--runtime` names; `auto` takes the first reachable engine, else the process runtime. */
+/**
+ * The runtime `--runtime` names. `auto` takes the first reachable engine (docker at DOCKER_HOST or
+ * --docker-host, then podman at CONTAINER_HOST or --podman-host), else runs actors as host processes.
+ */
 export async function chooseRuntime(config: ServeConfig, warn: (message: string) => void): Promise<ContainerRuntime> {
-  if (config.runtime === 'process' || config.runtime === 'auto') {
-    if (config.runtime === 'auto') warn('No container engine is reachable: actors run as host processes (the process runtime), without isolation.');
-    return new ProcessRuntime({ images: config.images });
+  const docker = () => DockerRuntime.connect({ host: config.dockerHost, pullPolicy: config.pullPolicy });
+  const podman = () => PodmanRuntime.connect({ host: config.podmanHost, pullPolicy: config.pullPolicy });
+  const processes = () => new ProcessRuntime({ images: config.images });
+  if (config.runtime === 'docker') return docker();
+  if (config.runtime === 'podman') return podman();
+  if (config.runtime === 'process') return processes();
+  const reasons: string[] = [];
+  for (const connect of [docker, podman]) {
+    try {
+      return await connect();
+    } catch (e) {
+      reasons.push((e as Error).message);
+    }
   }
-  throw new Error(`The ${config.runtime} runtime is not available in this build.`);
+  warn(`No container engine is reachable (${reasons.join('; ')}): actors run as host processes (the process runtime), without isolation.`);
+  return processes();
 }
