@@ -136,6 +136,7 @@ class DockerContainer implements RunningContainer {
       const state = (await container.inspect()).State as unknown as FinalState;
       return { exitCode: state.ExitCode, oomKilled: state.OOMKilled, killed: this.killed, finalState: pickState(state) };
     });
+    this.exited.catch(() => {}); // a container removed before anyone waited for it is no unhandled error
   }
 
   wait(): Promise<ExitInfo> {

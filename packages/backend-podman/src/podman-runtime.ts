@@ -89,12 +89,15 @@ export class PodmanRuntime implements ContainerRuntime {
     })) as { Id: string };
     const id = created.Id;
     try {
+      // Attached before the start, the output comes straight from the container and ends with it
+      // (following the logs instead ends up to half a second later: podman polls its log file).
+      const output = await this.stream('POST', `/containers/${id}/attach?stream=true&stdout=true&stderr=true&logs=true`);
       await this.call('POST', `/containers/${id}/start`);
+      return new PodmanContainer(this, id, output);
     } catch (e) {
-      await this.call('DELETE', `/containers/${id}?force=true`).catch(() => {});
+      await this.call('DELETE', `/containers/${id}?force=true&timeout=0`).catch(() => {});
       throw e;
     }
-    return new PodmanContainer(this, id);
   }
 
   async cleanup(isLive: (labels: Record<string, string>) => boolean): Promise<number> {
@@ -103,7 +106,7 @@ export class PodmanRuntime implements ContainerRuntime {
     let removed = 0;
     for (const info of ours) {
       if (isLive(info.Labels ?? {})) continue;
-      await this.call('DELETE', `/containers/${info.Id}?force=true`).catch(() => {});
+      await this.call('DELETE', `/containers/${info.Id}?force=true&timeout=0`).catch(() => {});
       removed++;
     }
     return removed;
@@ -138,9 +141,9 @@ export class PodmanRuntime implements ContainerRuntime {
     }
   }
 
-  /** A streamed GET (logs). */
-  async stream(path: string): Promise<NodeJS.ReadableStream> {
-    const response = await this.client.request({ method: 'GET', path: `${API}${path}` });
+  /** A streamed answer (the output of a container). */
+  async stream(method: 'GET' | 'POST', path: string): Promise<NodeJS.ReadableStream> {
+    const response = await this.client.request({ method, path: `${API}${path}` });
     if (response.statusCode >= 400) throw new PodmanApiError(response.statusCode, await response.body.text());
     return response.body;
   }
@@ -167,21 +170,24 @@ class PodmanContainer implements RunningContainer {
   readonly logs: AsyncIterable<LogChunk>;
   private readonly exited: Promise<ExitInfo>;
   private killed = false;
+  private ended = false;
   private latest: Usage = { cpu: 0, io: 0 };
 
   constructor(
     private readonly podman: PodmanRuntime,
     readonly id: string,
+    output: NodeJS.ReadableStream,
   ) {
     const queue = new AsyncQueue<LogChunk>();
     this.logs = queue;
-    void this.follow(queue);
+    void this.read(output, queue);
     const sampler = setInterval(() => void this.sample(), STATS_EVERY_MS);
     void this.sample();
-    // libpod's wait answers fast (the Docker-compatible one is slow on podman 4.3).
-    this.exited = podman.call('POST', `/containers/${id}/wait?condition=exited&interval=10ms`).then(async () => {
+    // libpod's wait answers fast (the Docker-compatible one is slow on podman 4.3); a slower look
+    // at the container's state covers a wait that is never answered.
+    this.exited = Promise.race([podman.call('POST', `/containers/${id}/wait?condition=exited&interval=10ms`), this.exitSeen()]).then(async () => {
       clearInterval(sampler);
-      await this.sample();
+      this.ended = true;
       const state = ((await podman.call('GET', `/containers/${id}/json`)) as { State: PodmanState }).State;
       const finalState: FinalState = {
         Status: state.Status, Running: state.Running, Paused: state.Paused, Restarting: state.Restarting, OOMKilled: state.OOMKilled,
@@ -189,6 +195,7 @@ class PodmanContainer implements RunningContainer {
       };
       return { exitCode: state.ExitCode, oomKilled: state.OOMKilled, killed: this.killed, finalState };
     });
+    this.exited.catch(() => {}); // a container removed before anyone waited for it is no unhandled error
   }
 
   wait(): Promise<ExitInfo> {
@@ -205,18 +212,26 @@ class PodmanContainer implements RunningContainer {
   }
 
   async remove(): Promise<void> {
-    await this.podman.call('DELETE', `/containers/${this.id}?force=true`).catch(() => {});
+    await this.podman.call('DELETE', `/containers/${this.id}?force=true&timeout=0`).catch(() => {});
   }
 
-  private async follow(queue: AsyncQueue<LogChunk>): Promise<void> {
+  private async read(output: NodeJS.ReadableStream, queue: AsyncQueue<LogChunk>): Promise<void> {
     try {
       const demuxer = new DockerStreamDemuxer();
-      const stream = await this.podman.stream(`/containers/${this.id}/logs?follow=true&stdout=true&stderr=true`);
-      for await (const data of stream) for (const chunk of demuxer.push(data as Buffer)) queue.push(chunk);
+      for await (const data of output) for (const chunk of demuxer.push(data as Buffer)) queue.push(chunk);
     } catch {
       // the container went away: the logs end here
     } finally {
       queue.end();
+    }
+  }
+
+  /** Resolves once an inspect shows the container exited (looked at every second until `wait` resolves). */
+  private async exitSeen(): Promise<void> {
+    while (!this.ended) {
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+      const info = (await this.podman.call('GET', `/containers/${this.id}/json`).catch(() => undefined)) as { State?: { Running?: boolean; Status?: string } } | undefined;
+      if (!info || (!info.State?.Running && info.State?.Status !== 'created')) return;
     }
   }
 

@@ -69,7 +69,7 @@ export function runtimeConformance(name: string, make: () => Promise<RuntimeUnde
       const iterator = c.logs[Symbol.asyncIterator]();
       const first = await iterator.next();
       let exited = false;
-      void c.wait().then(() => (exited = true));
+      void c.wait().then(() => (exited = true), () => {});
       t.match(first.value?.text, /first/);
       t.notOk(exited, 'the first line came before the container ended');
       let rest = '';

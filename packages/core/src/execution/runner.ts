@@ -34,6 +34,9 @@ export interface RunnerDeps {
   installation: string;
 }
 
+/** How long the output of an exited container may still take to arrive. */
+const LOGS_GRACE_MS = 2000;
+
 /** How a run went, for the worker: whether the container could be started at all. */
 export type RunOutcome = 'finished' | 'start-failed' | 'skipped';
 
@@ -98,8 +101,12 @@ export class Runner {
       const running = container;
       if (halted) await running.kill();
       await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
-      for await (const chunk of running.logs) log.append(chunk.text);
+      const logsRead = (async () => {
+        for await (const chunk of running.logs) log.append(chunk.text);
+      })();
       const exit = await running.wait();
+      // The output normally ends with the container; a backend stream that does not is not waited for.
+      await Promise.race([logsRead, new Promise((resolve) => setTimeout(resolve, LOGS_GRACE_MS).unref())]);
       const usage = await running.usage();
       await this.deps.relay.closeResults(`r-${execution.id}`);
       await Promise.all(pendingResults);
