@@ -9,6 +9,7 @@ export const images: Record<string, string[]> = {
   'abacosamples/wc': ['sh', '-c', 'echo "Number of words is: $(printf %s "$MSG" | wc -w)"'],
   'test/env': ['sh', '-c', 'env | sort'],
   'test/sleep': ['sh', '-c', 'echo started; sleep 30'],
+  'test/fail': ['sh', '-c', 'echo failing; exit 3'],
   'test/binary': ['sh', '-c', 'd=$(mktemp); cat "$ABACO_ROOT/_abaco_binary_data" > $d; wc -c < $d | tr -d " "; rm $d'],
   'test/results': ['python3', '-c', 'import os, socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.sendto(b"\\x00\\x01binary result", os.environ["ABACO_ROOT"] + "/_abaco_results.sock")\nprint("sent")'],
 };

@@ -46,6 +46,8 @@ export function messageRoutes(r: Router): void {
     const input = messageOf(c.body);
     const sync = synchronous(c);
     const { execution, sync: outcome } = await c.abaco.messages.send(c.who, c.params.actorId!, input, { env: envOf(c.query), synchronous: sync });
+    // The execution id of a synchronous answer, which has no envelope, is in a header of its own.
+    if (outcome && outcome.kind !== 'timeout') c.reply.header('x-abaco-execution-id', execution.id);
     if (outcome?.kind === 'result') return c.reply.code(200).type('application/octet-stream').send(outcome.data);
     if (outcome?.kind === 'logs') return c.reply.code(200).type('text/html; charset=utf-8').send(outcome.text);
     const self = `${c.present.actorUrl(execution.actorId)}/executions/${execution.id}`;

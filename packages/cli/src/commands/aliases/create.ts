@@ -1,0 +1,14 @@
+import { Args } from '@oclif/core';
+import { AbacoCommand } from '../../base.js';
+
+export default class AliasesCreate extends AbacoCommand {
+  static override summary = 'Give an actor an alias, usable wherever its id is.';
+  static override examples = ['<%= config.bin %> aliases create counter JWpkNmBwKewYo'];
+  static override args = { alias: Args.string({ description: 'the alias (dots allowed)', required: true }), actor: Args.string({ description: 'actor id', required: true }) };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(AliasesCreate);
+    const { result } = await (await this.api()).call('POST', '/aliases', { body: { json: { alias: args.alias, actorId: args.actor } } });
+    await this.show(result, () => `Alias ${args.alias} now names actor ${args.actor}.`);
+  }
+}

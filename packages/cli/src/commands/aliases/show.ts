@@ -1,0 +1,15 @@
+import { Args } from '@oclif/core';
+import { AbacoCommand } from '../../base.js';
+import { aliasesTable } from '../../client/render.js';
+
+export default class AliasesShow extends AbacoCommand {
+  static override summary = 'Show which actor an alias names.';
+  static override examples = ['<%= config.bin %> aliases show counter'];
+  static override args = { alias: Args.string({ description: 'the alias', required: true }) };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(AliasesShow);
+    const { result } = await (await this.api()).call('GET', `/aliases/${encodeURIComponent(args.alias)}`);
+    await this.show(result, () => aliasesTable([result]));
+  }
+}

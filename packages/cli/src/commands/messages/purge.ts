@@ -1,0 +1,14 @@
+import { Args } from '@oclif/core';
+import { AbacoCommand } from '../../base.js';
+
+export default class MessagesPurge extends AbacoCommand {
+  static override summary = 'Remove every waiting message from an actor\'s inbox (their executions end as ERROR).';
+  static override examples = ['<%= config.bin %> messages purge word_counter'];
+  static override args = { actor: Args.string({ description: 'actor id or alias', required: true }) };
+
+  async run(): Promise<void> {
+    const { args } = await this.parse(MessagesPurge);
+    const { result, message } = await (await this.api()).call('DELETE', `/${encodeURIComponent(args.actor)}/messages`);
+    await this.show(result, () => message);
+  }
+}

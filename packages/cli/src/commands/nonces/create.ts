@@ -1,0 +1,23 @@
+import { Flags } from '@oclif/core';
+import { AbacoCommand } from '../../base.js';
+import { nonceTargetArgs, nonceTargetFlags, noncesPath } from '../../client/nonce-target.js';
+
+export default class NoncesCreate extends AbacoCommand {
+  static override summary = 'Make a nonce: a token for one actor (or alias) at one level, for some or unlimited uses.';
+  static override examples = ['<%= config.bin %> nonces create word_counter --level EXECUTE --max-uses 5 -q', '<%= config.bin %> nonces create counter --alias --level READ'];
+  static override args = nonceTargetArgs;
+  static override flags = {
+    ...nonceTargetFlags,
+    level: Flags.string({ description: 'what it allows', options: ['READ', 'EXECUTE', 'UPDATE'], default: 'EXECUTE' }),
+    'max-uses': Flags.integer({ description: 'how many requests it may make; -1 for unlimited', default: -1 }),
+    description: Flags.string({ description: 'what it is for' }),
+    quiet: Flags.boolean({ char: 'q', description: 'print the nonce id only' }),
+  };
+
+  async run(): Promise<void> {
+    const { args, flags } = await this.parse(NoncesCreate);
+    const body = { level: flags.level, maxUses: flags['max-uses'], ...(flags.description ? { description: flags.description } : {}) };
+    const { result } = await (await this.api()).call('POST', noncesPath(args.actor, flags.alias), { body: { json: body } });
+    await this.show(result, () => (flags.quiet ? result.id : `Nonce ${result.id} (${result.level}); use it with ?x-nonce=${result.id}`));
+  }
+}

@@ -1,0 +1,12 @@
+import { AbacoCommand } from '../base.js';
+import { fields } from '../client/output.js';
+
+export default class Utilization extends AbacoCommand {
+  static override summary = 'Show how busy the server is: actors, workers, queued commands.';
+  static override examples = ['<%= config.bin %> utilization'];
+
+  async run(): Promise<void> {
+    const { result } = await (await this.api()).call('GET', '/utilization');
+    await this.show(result, () => fields(result));
+  }
+}
