@@ -30,3 +30,5 @@ export { ProcessRuntime, type ProcessRuntimeOptions } from './runtime/process-ru
 export type { ActorReport, ExecutionCounts } from './execution/reports.js';
 export { DockerStreamDemuxer } from './runtime/docker-stream.js';
 export { AsyncQueue } from './util/async-queue.js';
+export { COLLECTIONS, type Collection, type LogRecord, type SearchResult, type SearchScope } from './search/search.js';
+export { parseSearchTime } from './search/times.js';

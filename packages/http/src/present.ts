@@ -1,4 +1,4 @@
-import { withCasing, type ActorConfig, type ActorView, type Alias, type Casing, type Execution, type ExecutionSummary, type Nonce, type Worker } from '@abaco/core';
+import { withCasing, type ActorConfig, type SearchResult, type LogRecord, type ActorView, type Alias, type Casing, type Execution, type ExecutionSummary, type Nonce, type Worker } from '@abaco/core';
 
 type Out = Record<string, unknown>;
 
@@ -67,6 +67,22 @@ export class Presenter {
       owner: a.owner,
       _links: { self: `${this.base}/actors/v2/aliases/${a.alias}`, owner: this.ownerUrl(a.owner), actor: this.actorUrl(a.actorId) },
     });
+  }
+
+  log(l: LogRecord): Out {
+    const execution = `${this.actorUrl(l.actorId)}/executions/${l.executionId}`;
+    return this.cased({ actorId: l.actorId, executionId: l.executionId, logs: l.logs, _links: { self: `${execution}/logs`, execution } });
+  }
+
+  /** A search answer: the records as their collection is shown, and the metadata. */
+  searchResult(r: SearchResult): Out {
+    const show = (record: SearchResult['records'][number]): Out => {
+      if (r.collection === 'actors') return this.actor({ ...(record as ActorView), state: undefined });
+      if (r.collection === 'workers') return this.worker(record as Worker);
+      if (r.collection === 'executions') return this.execution(record as Execution);
+      return this.log(record as LogRecord);
+    };
+    return { search: r.records.map(show), _metadata: this.cased({ ...r.metadata }) };
   }
 
   config(c: ActorConfig): Out {

@@ -67,3 +67,6 @@ export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, 
     },
   };
 }
+
+/** Whether a listing request carries search parameters (anything but the nonce): then it searches. */
+export const searching = (c: Call): boolean => Object.keys(c.query).some((key) => key !== 'x-nonce');

@@ -29,6 +29,7 @@ import { ConfigRegistry } from '../registry/configs.js';
 import { NonceRegistry } from '../registry/nonces.js';
 import { grantPermission, listPermissions, type Shared } from '../registry/permissions.js';
 import { StateStore } from '../registry/state.js';
+import { SearchService } from '../search/search.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import { LevelStore } from '../store/level-store.js';
 import type { Store } from '../store/store.js';
@@ -77,6 +78,8 @@ export class Abaco {
   readonly autoscaler: Autoscaler;
   /** Utilization, the admin summaries and the figures of /metrics. */
   readonly reports: Reports;
+  /** The search of the user guide over actors, workers, executions and logs. */
+  readonly search: SearchService;
   readonly permissions = {
     list: async (who: Identity, target: PermissionTarget): Promise<Permissions> => listPermissions(this.ctx, who, await this.shared(who, target)),
     grant: async (who: Identity, target: PermissionTarget, input: { user?: unknown; level?: unknown }): Promise<Permissions> =>
@@ -113,6 +116,7 @@ export class Abaco {
     this.cron = new CronScheduler(ctx, this.messages);
     this.autoscaler = new Autoscaler(ctx, inbox, this.pool);
     this.reports = new Reports(ctx, inbox);
+    this.search = new SearchService(ctx);
     this.runner = runner;
   }
 

@@ -44,6 +44,8 @@ export interface Settings {
   network: string;
   /** Keep containers after their execution, for debugging. */
   leaveContainers: boolean;
+  /** The most records one search may return (`limit`). */
+  searchMaxLimit: number;
   /** Where results sockets, FIFOs and binary messages are kept while executions run. */
   spoolDir?: string;
 }
@@ -70,5 +72,6 @@ export function defaultSettings(): Settings {
     maxStartFailures: 3,
     network: 'none',
     leaveContainers: false,
+    searchMaxLimit: 1000,
   };
 }

@@ -1,9 +1,10 @@
 import { jsonBody, objectBody } from '../body.js';
-import type { Router } from '../route.js';
+import { searching, type Router } from '../route.js';
 
 /** Actors, their state and their permissions. */
 export function actorRoutes(r: Router): void {
   r.route('GET', '', { target: null }, async (c) => {
+    if (searching(c)) return c.ok('Actors search completed successfully.', c.present.searchResult(await c.abaco.search.search(c.who, 'actors', c.query)));
     const actors = await c.abaco.actors.list(c.who);
     return c.ok('Actors retrieved successfully.', actors.map((a) => c.present.actor(a)));
   });

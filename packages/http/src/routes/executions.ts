@@ -1,8 +1,12 @@
-import type { Router } from '../route.js';
+import { searching, type Router } from '../route.js';
 
 /** Executions: summary list, details, halt, logs and results. */
 export function executionRoutes(r: Router): void {
   r.route('GET', '/:actorId/executions', { target: 'actorId' }, async (c) => {
+    if (searching(c)) {
+      const result = await c.abaco.search.search(c.who, 'executions', c.query, { actor: c.params.actorId! });
+      return c.ok('Executions search completed successfully.', c.present.searchResult(result));
+    }
     return c.ok('Actor executions retrieved successfully.', c.present.executionSummary(await c.abaco.executions.list(c.who, c.params.actorId!)));
   });
 
@@ -17,6 +21,11 @@ export function executionRoutes(r: Router): void {
   });
 
   r.route('GET', '/:actorId/executions/:executionId/logs', { target: 'actorId' }, async (c) => {
+    if (searching(c)) {
+      await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
+      const result = await c.abaco.search.search(c.who, 'logs', c.query, { actor: c.params.actorId!, executionId: c.params.executionId! });
+      return c.ok('Logs search completed successfully.', c.present.searchResult(result));
+    }
     const { actor, execution, logs } = await c.abaco.executions.logs(c.who, c.params.actorId!, c.params.executionId!);
     const self = `${c.present.actorUrl(actor.id)}/executions/${execution.id}`;
     return c.ok('Logs retrieved successfully.', { logs, _links: { self: `${self}/logs`, owner: c.present.ownerUrl(actor.owner), execution: self } });

@@ -1,10 +1,14 @@
 import { objectBody } from '../body.js';
 import { HttpError } from '../envelope.js';
-import type { Router } from '../route.js';
+import { searching, type Router } from '../route.js';
 
 /** Workers of an actor, utilization, and the admin summaries. */
 export function workerRoutes(r: Router): void {
   r.route('GET', '/:actorId/workers', { target: 'actorId' }, async (c) => {
+    if (searching(c)) {
+      const result = await c.abaco.search.search(c.who, 'workers', c.query, { actor: c.params.actorId! });
+      return c.ok('Workers search completed successfully.', c.present.searchResult(result));
+    }
     const { workers } = await c.abaco.workers.list(c.who, c.params.actorId!);
     return c.ok('Workers retrieved successfully.', workers.map((w) => c.present.worker(w)));
   });
@@ -63,7 +67,8 @@ export function workerRoutes(r: Router): void {
     return c.ok('Executions retrieved successfully.', { summary, actors: counts.map((x) => c.present.cased({ ...x })) });
   });
 
-  r.route('GET', '/search/:collection', { target: null }, async () => {
-    throw new HttpError(501, 'Search is not implemented yet on this server.');
+  r.route('GET', '/search/:collection', { target: null }, async (c) => {
+    const result = await c.abaco.search.search(c.who, c.params.collection!, c.query);
+    return c.ok('Search completed successfully.', c.present.searchResult(result));
   });
 }
