@@ -1,0 +1,76 @@
+// Search speed: 100,000 executions across 100 actors in a level store on disk. A selective query
+// (one actor, status ERROR, a time range) through the search, against a baseline measured in the
+// same run: a full scan that decodes every execution and filters it.
+// Usage: node bench/search.mjs [actors=100] [executionsPerActor=1000]
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { Abaco, LevelStore, identity } from '@abaco/core';
+import { keys } from '../packages/core/dist/store/keys.js';
+
+const actorCount = Number(process.argv[2] ?? 100);
+const perActor = Number(process.argv[3] ?? 1000);
+const dir = mkdtempSync(join(tmpdir(), 'abaco-search-bench-'));
+const store = await LevelStore.open(dir);
+const abaco = await Abaco.open({ store, logger: pino({ level: 'error' }) });
+const admin = identity('bench', 'BENCH', ['admin']);
+const start = Date.parse('2026-01-01T00:00:00Z');
+const statuses = ['COMPLETE', 'COMPLETE', 'COMPLETE', 'ERROR', 'RUNNING', 'SUBMITTED'];
+
+const actors = [];
+let t0 = performance.now();
+for (let a = 0; a < actorCount; a++) {
+  const actor = await abaco.actors.create(admin, { image: `bench/image-${a % 7}`, name: `actor-${a}` });
+  actors.push(actor.id);
+  let batch = [];
+  for (let i = 0; i < perActor; i++) {
+    const id = `${actor.id.slice(0, 6)}${String(i).padStart(7, '0')}`;
+    const received = new Date(start + (a * perActor + i) * 1000).toISOString();
+    batch.push({
+      type: 'put',
+      key: keys.execution('BENCH', actor.id, id),
+      value: {
+        id, tenant: 'BENCH', actorId: actor.id, apiServer: '', executor: 'bench', workerId: 'w', status: statuses[(i * 7 + a) % statuses.length], statusMessage: '',
+        messageReceivedTime: received, startTime: received, finishTime: received, runtime: i % 60, cpu: i * 1000, io: i, exitCode: 0, finalState: null, contentType: 'str',
+      },
+    });
+    if (batch.length === 5000) await store.batch(batch.splice(0));
+  }
+  await store.batch(batch);
+}
+console.log(`wrote ${actorCount * perActor} executions across ${actorCount} actors in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+const target = actors[Math.floor(actorCount / 2)];
+const params = { actor_id: target, status: 'ERROR', 'message_received_time.between': '2026-01-01T13:53:20Z,2026-01-01T14:01:40Z', limit: '100' };
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const time = async (fn, runs = 15) => {
+  const times = [];
+  let result;
+  for (let i = 0; i < runs; i++) {
+    t0 = performance.now();
+    result = await fn();
+    times.push(performance.now() - t0);
+  }
+  return { ms: median(times), result };
+};
+
+const selective = await time(() => abaco.search.search(admin, 'executions', params));
+const low = Date.parse('2026-01-01T13:53:20Z');
+const high = Date.parse('2026-01-01T14:01:40Z');
+const fullScan = await time(async () => {
+  const hits = [];
+  for await (const [, e] of store.scan('t/BENCH/exec/')) {
+    const at = Date.parse(e.messageReceivedTime);
+    if (e.actorId === target && e.status === 'ERROR' && at >= low && at <= high) hits.push(e);
+  }
+  return hits;
+}, 5);
+const global = await time(() => abaco.search.search(admin, 'executions', { status: 'ERROR', limit: '10' }), 5);
+
+console.log(`selective query (one actor, status ERROR, a time range): ${selective.ms.toFixed(1)} ms median, ${selective.result.metadata.totalCount} hits`);
+console.log(`baseline, full scan of every execution:                 ${fullScan.ms.toFixed(1)} ms median, ${fullScan.result.length} hits`);
+console.log(`ratio selective/full scan: ${(selective.ms / fullScan.ms).toFixed(3)}`);
+console.log(`global query (status ERROR across all actors):         ${global.ms.toFixed(1)} ms median, ${global.result.metadata.totalCount} hits`);
+await abaco.close();
+rmSync(dir, { recursive: true, force: true });
