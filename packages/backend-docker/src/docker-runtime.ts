@@ -1,4 +1,4 @@
-import { AsyncQueue, DockerStreamDemuxer, ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type FinalState, type LogChunk, type RunningContainer, type Usage } from '@abaco/core';
+import { DockerStreamDemuxer, ImageUnavailableError, WatchedContainer, type ContainerRuntime, type ContainerSpec, type FinalState, type RunningContainer, type Usage } from '@abaco/core';
 import Docker from 'dockerode';
 import { describeEndpoint, dockerEndpoint, type DockerEndpoint } from './docker-host.js';
 
@@ -107,65 +107,43 @@ export class DockerRuntime implements ContainerRuntime {
   }
 }
 
-class DockerContainer implements RunningContainer {
+class DockerContainer extends WatchedContainer {
   readonly id: string;
-  readonly logs: AsyncIterable<LogChunk>;
-  private readonly exited: Promise<ExitInfo>;
-  private killed = false;
-  private latest: Usage = { cpu: 0, io: 0 };
 
   constructor(
     private readonly container: Docker.Container,
     stream: NodeJS.ReadableStream,
   ) {
+    super();
     this.id = container.id;
-    const queue = new AsyncQueue<LogChunk>();
-    this.logs = queue;
     const demuxer = new DockerStreamDemuxer();
-    stream.on('data', (data: Buffer) => demuxer.push(data).forEach((chunk) => queue.push(chunk)));
-    const logsDone = new Promise<void>((resolve) => {
-      stream.on('end', resolve);
-      stream.on('close', resolve);
-      stream.on('error', resolve);
-    });
-    void logsDone.then(() => queue.end());
-    const sampler = setInterval(() => void this.sample(), STATS_EVERY_MS);
-    void this.sample();
-    this.exited = container.wait().then(async () => {
-      clearInterval(sampler);
+    stream.on('data', (data: Buffer) => demuxer.push(data).forEach((chunk) => this.output.push(chunk)));
+    let ended = false;
+    const end = () => !ended && ((ended = true), this.output.end());
+    stream.on('end', end);
+    stream.on('close', end);
+    stream.on('error', end);
+    const exit = container.wait().then(async () => {
       const state = (await container.inspect()).State as unknown as FinalState;
-      return { exitCode: state.ExitCode, oomKilled: state.OOMKilled, killed: this.killed, finalState: pickState(state) };
+      return { exitCode: state.ExitCode, oomKilled: state.OOMKilled, finalState: pickState(state) };
     });
-    this.exited.catch(() => {}); // a container removed before anyone waited for it is no unhandled error
+    this.watch(exit, STATS_EVERY_MS);
   }
 
-  wait(): Promise<ExitInfo> {
-    return this.exited;
-  }
-
-  async usage(): Promise<Usage> {
-    return this.latest;
-  }
-
-  async kill(): Promise<void> {
-    this.killed = true;
-    await this.container.kill({ signal: 'SIGKILL' }).catch(() => {});
+  protected async stop(): Promise<void> {
+    await this.container.kill({ signal: 'SIGKILL' });
   }
 
   async remove(): Promise<void> {
     await this.container.remove({ force: true }).catch(() => {});
   }
 
-  /** CPU nanoseconds and block IO bytes so far, from a one-shot stats sample (kept once it exited). */
-  private async sample(): Promise<void> {
-    try {
-      const stats = (await this.container.stats({ stream: false, 'one-shot': true } as never)) as unknown as DockerStats;
-      const cpu = stats.cpu_stats?.cpu_usage?.total_usage ?? 0;
-      const io = (stats.blkio_stats?.io_service_bytes_recursive ?? []).reduce((sum, e) => sum + (['read', 'write'].includes(e.op.toLowerCase()) ? e.value : 0), 0);
-      if (cpu > 0 || io > 0) this.latest = { cpu: Math.max(cpu, this.latest.cpu), io: Math.max(io, this.latest.io) };
-    } catch {
-      // the container is gone: keep the last figures
-    }
+  /** CPU nanoseconds and block IO bytes so far, from a one-shot stats sample. */
+  protected async sample(): Promise<Usage | undefined> {
+    const stats = (await this.container.stats({ stream: false, 'one-shot': true } as never)) as unknown as DockerStats;
+    const cpu = stats.cpu_stats?.cpu_usage?.total_usage ?? 0;
+    const io = (stats.blkio_stats?.io_service_bytes_recursive ?? []).reduce((sum, e) => sum + (['read', 'write'].includes(e.op.toLowerCase()) ? e.value : 0), 0);
+    return { cpu, io };
   }
 }
 

@@ -1,4 +1,4 @@
-import { AsyncQueue, DockerStreamDemuxer, ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type FinalState, type LogChunk, type RunningContainer, type Usage } from '@abaco/core';
+import { DockerStreamDemuxer, ImageUnavailableError, WatchedContainer, type ContainerRuntime, type ContainerSpec, type FinalState, type RunningContainer, type Usage } from '@abaco/core';
 import { existsSync } from 'node:fs';
 import { Pool } from 'undici';
 
@@ -166,63 +166,46 @@ export class PodmanRuntime implements ContainerRuntime {
   }
 }
 
-class PodmanContainer implements RunningContainer {
-  readonly logs: AsyncIterable<LogChunk>;
-  private readonly exited: Promise<ExitInfo>;
-  private killed = false;
+class PodmanContainer extends WatchedContainer {
   private ended = false;
-  private latest: Usage = { cpu: 0, io: 0 };
 
   constructor(
     private readonly podman: PodmanRuntime,
     readonly id: string,
     output: NodeJS.ReadableStream,
   ) {
-    const queue = new AsyncQueue<LogChunk>();
-    this.logs = queue;
-    void this.read(output, queue);
-    const sampler = setInterval(() => void this.sample(), STATS_EVERY_MS);
-    void this.sample();
+    super();
+    void this.read(output);
     // libpod's wait answers fast (the Docker-compatible one is slow on podman 4.3); a slower look
     // at the container's state covers a wait that is never answered.
-    this.exited = Promise.race([podman.call('POST', `/containers/${id}/wait?condition=exited&interval=10ms`), this.exitSeen()]).then(async () => {
-      clearInterval(sampler);
+    const exit = Promise.race([podman.call('POST', `/containers/${id}/wait?condition=exited&interval=10ms`), this.exitSeen()]).then(async () => {
       this.ended = true;
       const state = ((await podman.call('GET', `/containers/${id}/json`)) as { State: PodmanState }).State;
       const finalState: FinalState = {
         Status: state.Status, Running: state.Running, Paused: state.Paused, Restarting: state.Restarting, OOMKilled: state.OOMKilled,
         Dead: state.Dead, Pid: state.Pid, ExitCode: state.ExitCode, Error: state.Error ?? '', StartedAt: state.StartedAt, FinishedAt: state.FinishedAt,
       };
-      return { exitCode: state.ExitCode, oomKilled: state.OOMKilled, killed: this.killed, finalState };
+      return { exitCode: state.ExitCode, oomKilled: state.OOMKilled, finalState };
     });
-    this.exited.catch(() => {}); // a container removed before anyone waited for it is no unhandled error
+    this.watch(exit, STATS_EVERY_MS);
   }
 
-  wait(): Promise<ExitInfo> {
-    return this.exited;
-  }
-
-  async usage(): Promise<Usage> {
-    return this.latest;
-  }
-
-  async kill(): Promise<void> {
-    this.killed = true;
-    await this.podman.call('POST', `/containers/${this.id}/kill?signal=SIGKILL`).catch(() => {});
+  protected async stop(): Promise<void> {
+    await this.podman.call('POST', `/containers/${this.id}/kill?signal=SIGKILL`);
   }
 
   async remove(): Promise<void> {
     await this.podman.call('DELETE', `/containers/${this.id}?force=true&timeout=0`).catch(() => {});
   }
 
-  private async read(output: NodeJS.ReadableStream, queue: AsyncQueue<LogChunk>): Promise<void> {
+  private async read(output: NodeJS.ReadableStream): Promise<void> {
     try {
       const demuxer = new DockerStreamDemuxer();
-      for await (const data of output) for (const chunk of demuxer.push(data as Buffer)) queue.push(chunk);
+      for await (const data of output) for (const chunk of demuxer.push(data as Buffer)) this.output.push(chunk);
     } catch {
-      // the container went away: the logs end here
+      // the container went away: the output ends here
     } finally {
-      queue.end();
+      this.output.end();
     }
   }
 
@@ -235,16 +218,11 @@ class PodmanContainer implements RunningContainer {
     }
   }
 
-  /** CPU nanoseconds and block IO bytes so far (kept once the container is gone). */
-  private async sample(): Promise<void> {
-    try {
-      const stats = (await this.podman.call('GET', `/containers/stats?containers=${this.id}&stream=false`)) as { Stats?: { CPUNano?: number; BlockInput?: number; BlockOutput?: number }[] };
-      const s = stats.Stats?.[0];
-      if (!s) return;
-      this.latest = { cpu: Math.max(s.CPUNano ?? 0, this.latest.cpu), io: Math.max((s.BlockInput ?? 0) + (s.BlockOutput ?? 0), this.latest.io) };
-    } catch {
-      // not running any more
-    }
+  /** CPU nanoseconds and block IO bytes so far. */
+  protected async sample(): Promise<Usage | undefined> {
+    const stats = (await this.podman.call('GET', `/containers/stats?containers=${this.id}&stream=false`)) as { Stats?: { CPUNano?: number; BlockInput?: number; BlockOutput?: number }[] };
+    const s = stats.Stats?.[0];
+    return s ? { cpu: s.CPUNano ?? 0, io: (s.BlockInput ?? 0) + (s.BlockOutput ?? 0) } : undefined;
   }
 }
 

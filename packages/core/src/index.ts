@@ -29,6 +29,6 @@ export { exitedState } from './runtime/final-state.js';
 export { ProcessRuntime, type ProcessRuntimeOptions } from './runtime/process-runtime.js';
 export type { ActorReport, ExecutionCounts } from './execution/reports.js';
 export { DockerStreamDemuxer } from './runtime/docker-stream.js';
-export { AsyncQueue } from './util/async-queue.js';
 export { COLLECTIONS, type Collection, type LogRecord, type SearchResult, type SearchScope } from './search/search.js';
 export { parseSearchTime } from './search/times.js';
+export { WatchedContainer } from './runtime/watched-container.js';

@@ -4,9 +4,9 @@ import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { constants as os } from 'node:os';
-import { AsyncQueue } from '../util/async-queue.js';
 import { exitedState } from './final-state.js';
-import { ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type LogChunk, type RunningContainer, type Usage } from './runtime.js';
+import { ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type RunningContainer, type Usage } from './runtime.js';
+import { WatchedContainer } from './watched-container.js';
 
 export interface ProcessRuntimeOptions {
   /** Image names and the command each runs, e.g. `{ 'abacosamples/wc': ['python3', '/opt/wc.py'] }`. */
@@ -96,54 +96,33 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
-class ProcessContainer implements RunningContainer {
+class ProcessContainer extends WatchedContainer {
   readonly id: string;
-  readonly logs: AsyncIterable<LogChunk>;
-  private readonly exited: Promise<ExitInfo>;
   private readonly startedAt = new Date();
-  private killed = false;
-  private latest: Usage = { cpu: 0, io: 0 };
 
   constructor(
     private readonly child: ChildProcess,
     private readonly root: string,
   ) {
+    super();
     this.id = `process-${child.pid}`;
-    const queue = new AsyncQueue<LogChunk>();
-    this.logs = queue;
     let open = 2;
-    const close = () => --open === 0 && queue.end();
     for (const stream of ['stdout', 'stderr'] as const) {
       child[stream]!.setEncoding('utf8');
-      child[stream]!.on('data', (text: string) => queue.push({ stream, text }));
-      child[stream]!.on('close', close);
+      child[stream]!.on('data', (text: string) => this.output.push({ stream, text }));
+      child[stream]!.on('close', () => --open === 0 && this.output.end());
     }
-    const sampler = setInterval(() => void this.sample(), 100);
-    void this.sample();
-    this.exited = new Promise((resolve) => {
+    const exit = new Promise<Omit<ExitInfo, 'killed'>>((resolve) => {
       child.once('exit', (code, signal) => {
-        clearInterval(sampler);
         const exitCode = code ?? 128 + (signal ? (os.signals[signal] ?? 0) : 0);
-        resolve({ exitCode, oomKilled: false, killed: this.killed, finalState: exitedState(exitCode, this.startedAt, new Date()) });
+        resolve({ exitCode, oomKilled: false, finalState: exitedState(exitCode, this.startedAt, new Date()) });
       });
     });
+    this.watch(exit, 100);
   }
 
-  wait(): Promise<ExitInfo> {
-    return this.exited;
-  }
-
-  async usage(): Promise<Usage> {
-    return this.latest;
-  }
-
-  async kill(): Promise<void> {
-    this.killed = true;
-    try {
-      process.kill(-this.child.pid!, 'SIGKILL'); // the whole process group
-    } catch {
-      // already gone
-    }
+  protected async stop(): Promise<void> {
+    process.kill(-this.child.pid!, 'SIGKILL'); // the whole process group
   }
 
   async remove(): Promise<void> {
@@ -151,18 +130,14 @@ class ProcessContainer implements RunningContainer {
   }
 
   /** CPU from /proc/<pid>/stat (own and waited-for children's ticks), IO from /proc/<pid>/io. */
-  private async sample(): Promise<void> {
+  protected async sample(): Promise<Usage | undefined> {
     const pid = this.child.pid;
-    try {
-      const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-      const stat = text.slice(text.lastIndexOf(')') + 2).split(' ');
-      // fields after "(comm) ": state is [0]; utime, stime, cutime, cstime are [11]..[14]
-      const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(stat[i] ?? 0), 0);
-      const io = await readFile(`/proc/${pid}/io`, 'utf8').catch(() => '');
-      const bytes = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? 0);
-      this.latest = { cpu: Math.round((ticks * 1e9) / CLOCK_TICKS_PER_SECOND), io: bytes('rchar') + bytes('wchar') };
-    } catch {
-      // the process has exited: keep the last figures
-    }
+    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const stat = text.slice(text.lastIndexOf(')') + 2).split(' ');
+    // fields after "(comm) ": state is [0]; utime, stime, cutime, cstime are [11]..[14]
+    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(stat[i] ?? 0), 0);
+    const io = await readFile(`/proc/${pid}/io`, 'utf8').catch(() => '');
+    const bytes = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? 0);
+    return { cpu: Math.round((ticks * 1e9) / CLOCK_TICKS_PER_SECOND), io: bytes('rchar') + bytes('wchar') };
   }
 }

@@ -1,0 +1,54 @@
+import { AsyncQueue } from '../util/async-queue.js';
+import type { ExitInfo, LogChunk, RunningContainer, Usage } from './runtime.js';
+
+/**
+ * What every runtime's running container shares: its output as a queue, CPU and IO figures sampled
+ * while it runs (the last sample is kept once it is gone), and its exit, with whether it was killed.
+ * A runtime supplies how to sample, stop and remove; and calls `watch` once with its exit.
+ */
+export abstract class WatchedContainer implements RunningContainer {
+  abstract readonly id: string;
+  protected readonly output = new AsyncQueue<LogChunk>();
+  readonly logs: AsyncIterable<LogChunk> = this.output;
+  private latest: Usage = { cpu: 0, io: 0 };
+  private killed = false;
+  private exited!: Promise<ExitInfo>;
+
+  /** The figures so far, or undefined when none can be read (the container is gone). */
+  protected abstract sample(): Promise<Usage | undefined>;
+  /** Kills the container (SIGKILL). */
+  protected abstract stop(): Promise<void>;
+  abstract remove(): Promise<void>;
+
+  /** Samples usage every `everyMs` until `exit` settles; `wait()` answers with `exit`. */
+  protected watch(exit: Promise<Omit<ExitInfo, 'killed'>>, everyMs: number): void {
+    const sampler = setInterval(() => void this.takeSample(), everyMs);
+    void this.takeSample();
+    this.exited = exit.then(
+      (info) => (clearInterval(sampler), { ...info, killed: this.killed }),
+      (e: unknown) => {
+        clearInterval(sampler);
+        throw e;
+      },
+    );
+    this.exited.catch(() => {}); // a container removed before anyone waited for it is no unhandled error
+  }
+
+  wait(): Promise<ExitInfo> {
+    return this.exited;
+  }
+
+  async usage(): Promise<Usage> {
+    return this.latest;
+  }
+
+  async kill(): Promise<void> {
+    this.killed = true;
+    await this.stop().catch(() => {});
+  }
+
+  private async takeSample(): Promise<void> {
+    const figures = await this.sample().catch(() => undefined);
+    if (figures) this.latest = { cpu: Math.max(figures.cpu, this.latest.cpu), io: Math.max(figures.io, this.latest.io) };
+  }
+}
