@@ -1,9 +1,6 @@
-import { DockerStreamDemuxer, ImageUnavailableError, WatchedContainer, type ContainerRuntime, type ContainerSpec, type FinalState, type RunningContainer, type Usage } from '@abaco/core';
+import { DockerStreamDemuxer, ensureImageWithPolicy, WatchedContainer, type PullPolicy, type ContainerRuntime, type ContainerSpec, type FinalState, type RunningContainer, type Usage } from '@abaco/core';
 import Docker from 'dockerode';
 import { describeEndpoint, dockerEndpoint, type DockerEndpoint } from './docker-host.js';
-
-/** When images are pulled: `always` before each start of a worker, `if-missing`, or `never`. */
-export type PullPolicy = 'always' | 'if-missing' | 'never';
 
 export interface DockerRuntimeOptions {
   /** `unix:///path/docker.sock`, a socket path, or `tcp://host:port`; default DOCKER_HOST or /var/run/docker.sock. */
@@ -41,19 +38,8 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async ensureImage(image: string): Promise<void> {
-    const policy = this.options.pullPolicy ?? 'if-missing';
-    const present = await this.docker.getImage(image).inspect().then(() => true, () => false);
-    if (present && policy !== 'always') return;
-    const refusal = (reason: string) => new ImageUnavailableError(`Image ${image} is not present and cannot be pulled (engine: docker at ${this.where}): ${reason}`);
-    if (policy === 'never') {
-      if (!present) throw refusal('the pull policy is never');
-      return;
-    }
-    try {
-      await this.pull(image);
-    } catch (e) {
-      if (!present) throw refusal((e as Error).message);
-    }
+    const present = () => this.docker.getImage(image).inspect().then(() => true, () => false);
+    await ensureImageWithPolicy(image, this.options.pullPolicy ?? 'if-missing', `docker at ${this.where}`, present, () => this.pull(image));
   }
 
   async run(spec: ContainerSpec): Promise<RunningContainer> {

@@ -1,2 +1,2 @@
-export { DockerRuntime, type DockerRuntimeOptions, type PullPolicy } from './docker-runtime.js';
+export { DockerRuntime, type DockerRuntimeOptions } from './docker-runtime.js';
 export { dockerEndpoint } from './docker-host.js';

@@ -1,1 +1,1 @@
-export { PodmanRuntime, podmanSocket, type PodmanRuntimeOptions, type PullPolicy } from './podman-runtime.js';
+export { PodmanRuntime, podmanSocket, type PodmanRuntimeOptions } from './podman-runtime.js';

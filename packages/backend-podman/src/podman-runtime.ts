@@ -1,9 +1,6 @@
-import { DockerStreamDemuxer, ImageUnavailableError, WatchedContainer, type ContainerRuntime, type ContainerSpec, type FinalState, type RunningContainer, type Usage } from '@abaco/core';
+import { DockerStreamDemuxer, ensureImageWithPolicy, WatchedContainer, type PullPolicy, type ContainerRuntime, type ContainerSpec, type FinalState, type RunningContainer, type Usage } from '@abaco/core';
 import { existsSync } from 'node:fs';
 import { Pool } from 'undici';
-
-/** When images are pulled: `always` before each start of a worker, `if-missing`, or `never`. */
-export type PullPolicy = 'always' | 'if-missing' | 'never';
 
 export interface PodmanRuntimeOptions {
   /** `unix:///path/podman.sock` or a socket path; default CONTAINER_HOST, then the rootful and rootless sockets. */
@@ -57,19 +54,8 @@ export class PodmanRuntime implements ContainerRuntime {
   }
 
   async ensureImage(image: string): Promise<void> {
-    const policy = this.options.pullPolicy ?? 'if-missing';
-    const present = await this.call('GET', `/images/${encodeURIComponent(image)}/exists`).then(() => true, () => false);
-    if (present && policy !== 'always') return;
-    const refusal = (reason: string) => new ImageUnavailableError(`Image ${image} is not present and cannot be pulled (engine: podman at unix://${this.socket}): ${reason}`);
-    if (policy === 'never') {
-      if (!present) throw refusal('the pull policy is never');
-      return;
-    }
-    try {
-      await this.pull(image);
-    } catch (e) {
-      if (!present) throw refusal((e as Error).message);
-    }
+    const present = () => this.call('GET', `/images/${encodeURIComponent(image)}/exists`).then(() => true, () => false);
+    await ensureImageWithPolicy(image, this.options.pullPolicy ?? 'if-missing', `podman at unix://${this.socket}`, present, () => this.pull(image));
   }
 
   async run(spec: ContainerSpec): Promise<RunningContainer> {

@@ -32,3 +32,4 @@ export { DockerStreamDemuxer } from './runtime/docker-stream.js';
 export { COLLECTIONS, type Collection, type LogRecord, type SearchResult, type SearchScope } from './search/search.js';
 export { parseSearchTime } from './search/times.js';
 export { WatchedContainer } from './runtime/watched-container.js';
+export { ensureImageWithPolicy, type PullPolicy } from './runtime/pull-policy.js';
