@@ -51,3 +51,17 @@ t.test('camelCase output by one server setting', async (t) => {
   const utilization = await api.call('GET', '/actors/v2/utilization', { as: 'alice' });
   t.match(utilization.json!.result, { currentActors: Number, totalActors: 1, workers: Number, commandQueue: 0 });
 });
+
+t.test('operators: a cron pass on demand and the admin dashboard, for admins', async (t) => {
+  const api = await startApi(t);
+  const actor = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc', cronSchedule: 'now + 1 day', name: '<b>bold</b>' } })).json!.result;
+  t.equal((await api.call('GET', '/cron', { as: 'alice' })).status, 403);
+  const pass = await api.call('GET', '/cron', { as: 'root' });
+  t.match(pass.json, { message: 'Cron pass done: 1 actor(s) got their cron message.', result: { actor_ids: [actor.id] } });
+  t.equal((await api.call('GET', `/actors/v2/${actor.id}/executions`, { as: 'alice' })).json!.result.total_executions, 1);
+  t.equal((await api.call('GET', '/admin/dashboard', { as: 'alice' })).status, 403);
+  const dashboard = await api.call('GET', '/admin/dashboard', { as: 'root' });
+  t.match(dashboard.headers['content-type'], /text\/html/);
+  t.match(dashboard.text, new RegExp(`<td>${actor.id}</td>`));
+  t.match(dashboard.text, /&#60;b&#62;bold&#60;\/b&#62;/, 'names are escaped');
+});

@@ -11,6 +11,7 @@ import { executionRoutes } from './routes/executions.js';
 import { messageRoutes } from './routes/messages.js';
 import { sharingRoutes } from './routes/sharing.js';
 import { workerRoutes } from './routes/workers.js';
+import { adminRoutes } from './routes/admin.js';
 
 /**
  * The Abaco REST API over an engine, as a Fastify instance (not listening yet). Every route is
@@ -58,6 +59,8 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
     );
   }
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(abaco)));
+  const root = router(app, abaco, auth, options, '');
+  adminRoutes(root);
   return app;
 }
 
