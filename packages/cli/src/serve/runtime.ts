@@ -6,10 +6,12 @@ import type { ServeConfig } from './config.js';
 /**
  * The runtime `--runtime` names. `auto` takes the first reachable engine (docker at DOCKER_HOST or
  * --docker-host, then podman at CONTAINER_HOST or --podman-host), else runs actors as host processes.
+ * Image pulls report their progress through `say`.
  */
-export async function chooseRuntime(config: ServeConfig, warn: (message: string) => void): Promise<ContainerRuntime> {
-  const docker = () => DockerRuntime.connect({ host: config.dockerHost, pullPolicy: config.pullPolicy });
-  const podman = () => PodmanRuntime.connect({ host: config.podmanHost, pullPolicy: config.pullPolicy });
+export async function chooseRuntime(config: ServeConfig, say: (line: string) => void, warn: (message: string) => void): Promise<ContainerRuntime> {
+  const onPullProgress = (image: string, status: string) => say(`pulling ${image}: ${status}`);
+  const docker = () => DockerRuntime.connect({ host: config.dockerHost, pullPolicy: config.pullPolicy, onPullProgress });
+  const podman = () => PodmanRuntime.connect({ host: config.podmanHost, pullPolicy: config.pullPolicy, onPullProgress });
   const processes = () => new ProcessRuntime({ images: config.images });
   if (config.runtime === 'docker') return docker();
   if (config.runtime === 'podman') return podman();

@@ -19,7 +19,7 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
   const dataDir = resolve(config.dataDir);
   const admin = config.adminToken ? { value: config.adminToken, created: false } : keptSecret(dataDir, 'admin-token');
   const secretKey = keptSecret(dataDir, 'secret.key', SecretBox.newKey).value;
-  const runtime = await chooseRuntime(config, warn);
+  const runtime = await chooseRuntime(config, say, warn);
   const abaco = await Abaco.open({
     dataDir: resolve(dataDir, 'store'),
     runtime,
