@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startApi, type CallOptions } from './api-helpers.js';
+import { finishedOverHttp, startApi, type CallOptions } from './api-helpers.js';
 
 t.test('bad input on every route: a 4xx in the envelope, never a 500, and nothing changes', async (t) => {
   const api = await startApi(t, { settings: { secretKey: 'b'.repeat(64) }, server: { maxMessageBytes: 1000, maxBodyBytes: 5000 } });
@@ -10,6 +10,7 @@ t.test('bad input on every route: a 4xx in the envelope, never a 500, and nothin
   await api.call('POST', '/actors/v2/configs', { as: 'alice', json: { name: 'cfg', value: 'v', actors: id, isSecret: false } });
   const sent = await api.call('POST', `/actors/v2/${id}/messages`, { as: 'alice', form: { message: 'a b' } });
   const exec = sent.json!.result.execution_id as string;
+  await finishedOverHttp(api, id, exec); // halting it below must find it finished
 
   const snapshot = async () => {
     const get = async (path: string) => (await api.call('GET', path, { as: 'root' })).json?.result;
