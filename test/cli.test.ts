@@ -6,6 +6,13 @@ import t from 'tap';
 import { startApi } from './api-helpers.js';
 import { ABACO_BIN } from './serve-helpers.js';
 
+/** Polls until `check` holds (at most 20 s). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  for (const deadline = Date.now() + 20_000; !(await check()); await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() > deadline) throw new Error('condition not met in 20 s');
+  }
+}
+
 interface Ran {
   code: number | null;
   stdout: string;
@@ -70,7 +77,7 @@ t.test('the abaco CLI against a real server', async (t) => {
   const slow = await json(['actors', 'create', '--image', 'test/sleep']);
   const slowRun = (await abaco(['submit', slow.id, 'x', '-q'])).stdout.trim();
   const following = abaco(['executions', 'logs', slow.id, slowRun, '--follow']);
-  await new Promise((r) => setTimeout(r, 1500));
+  await until(async () => (await api.call('GET', `/actors/v2/${slow.id}/executions/${slowRun}/logs`, { as: 'alice' })).json!.result.logs === 'started\n');
   t.equal((await abaco(['executions', 'halt', slow.id, slowRun])).code, 0);
   const followed = await following;
   t.same(followed, { code: 0, stdout: 'started\n', stderr: '' }, '--follow printed the output and ended with the execution');
@@ -108,8 +115,8 @@ t.test('the abaco CLI against a real server', async (t) => {
   // purge, delete
   const sleeper = await json(['actors', 'create', '--image', 'test/sleep', '--no-stateless', '--profile', 'default']);
   for (let i = 0; i < 3; i++) await abaco(['submit', sleeper.id, `m${i}`, '--profile', 'default']);
-  await new Promise((r) => setTimeout(r, 500));
-  t.equal((await abaco(['messages', 'count', sleeper.id, '--profile', 'default'])).stdout.trim(), '2');
+  await until(async () => (await abaco(['messages', 'count', sleeper.id, '--profile', 'default'])).stdout.trim() === '2');
+  t.pass('two messages wait while the first runs');
   t.equal((await abaco(['messages', 'purge', sleeper.id, '--profile', 'default'])).code, 0);
   t.equal((await abaco(['messages', 'count', sleeper.id, '--profile', 'default'])).stdout.trim(), '0');
   t.equal((await abaco(['actors', 'delete', actor.id, '--profile', 'default'])).code, 0);
