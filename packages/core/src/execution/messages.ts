@@ -1,4 +1,4 @@
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
@@ -88,7 +88,7 @@ export class MessageService {
       await mkdir(this.deps.spoolDir, { recursive: true });
       binaryPath = join(this.deps.spoolDir, `${id}.bin`);
       if ('data' in input) await writeFile(binaryPath, input.data);
-      else await rename(input.file, binaryPath);
+      else await moveFile(input.file, binaryPath);
     }
     const execution: Execution = {
       id,
@@ -160,6 +160,17 @@ export class MessageService {
     } finally {
       await unsubscribe();
     }
+  }
+}
+
+/** Moves a file, copying it when it lives on another filesystem than its destination. */
+async function moveFile(from: string, to: string): Promise<void> {
+  try {
+    await rename(from, to);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    await copyFile(from, to);
+    await unlink(from);
   }
 }
 
