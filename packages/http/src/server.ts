@@ -11,7 +11,9 @@ import { executionRoutes } from './routes/executions.js';
 import { messageRoutes } from './routes/messages.js';
 import { sharingRoutes } from './routes/sharing.js';
 import { workerRoutes } from './routes/workers.js';
-import { adminRoutes } from './routes/admin.js';
+import { reportRoutes } from './routes/reports.js';
+import { rootRoutes } from './routes/root.js';
+import { searchRoutes } from './routes/search.js';
 
 /**
  * The Abaco REST API over an engine, as a Fastify instance (not listening yet). Every route is
@@ -50,6 +52,8 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
       async (scope) => {
         const r = router(scope, abaco, auth, options, prefix);
         sharingRoutes(r);
+        reportRoutes(r);
+        searchRoutes(r);
         workerRoutes(r);
         actorRoutes(r);
         messageRoutes(r);
@@ -60,7 +64,7 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   }
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(abaco)));
   const root = router(app, abaco, auth, options, '');
-  adminRoutes(root);
+  rootRoutes(root);
   return app;
 }
 

@@ -4,8 +4,8 @@ import type { Router } from '../route.js';
 
 const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-/** Root routes for operators: one cron pass on demand, and the admin dashboard (HTML). */
-export function adminRoutes(r: Router): void {
+/** Routes at the root, for operators: one cron pass on demand, and the admin dashboard (HTML). */
+export function rootRoutes(r: Router): void {
   r.route('GET', '/cron', { target: null }, async (c) => {
     if (!isAdmin(c.who)) throw new HttpError(403, 'Abaco Admin role required.');
     const ran = await c.abaco.cron.tick();
