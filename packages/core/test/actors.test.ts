@@ -67,6 +67,8 @@ t.test('roles: only admins and privileged users set privileged fields', async (t
     [{ memLimit: '512m' }, 'set mem limit'],
     [{ useContainerUid: true }, 'use container uid'],
     [{ queue: 'default2' }, 'set queue'],
+    [{ uid: '0' }, 'set uid'],
+    [{ gid: '0' }, 'set gid'],
   ];
   for (const [fields, action] of refusals) {
     await t.rejects(abaco.actors.create(alice, { image: 'x', ...fields }), { name: 'ForbiddenError', message: `Not authorized -- only admins and privileged users can ${action}.` });

@@ -55,6 +55,20 @@ t.test('the context: every variable of the user guide, default environment, quer
   await t.rejects(abaco.messages.send(alice, actor.id, { kind: 'str', text: 'x' }, { env: { 'bad name': '1' } }), { name: 'BadRequestError', message: /Invalid query parameter 'bad name'/ });
 });
 
+t.test('containers run as the uid:gid of the actor, else of its owner (setting userIds)', async (t) => {
+  const ids = new ProcessRuntime({ images: { 'test/id': ['sh', '-c', 'echo "$(id -u):$(id -g)"'] } });
+  const withIds = await runningEngine(t, { runtime: ids, settings: { userIds: { alice: '4001:4002' } } });
+  const byOwner = await withIds.actors.create(alice, { image: 'test/id' });
+  const own = await withIds.messages.send(alice, byOwner.id, { kind: 'str', text: '' }, { synchronous: true });
+  t.same(own.sync, { kind: 'logs', text: '4001:4002\n' });
+  const explicit = await withIds.actors.create(priv, { image: 'test/id', uid: '4100', gid: '4200' });
+  const set = await withIds.messages.send(priv, explicit.id, { kind: 'str', text: '' }, { synchronous: true });
+  t.same(set.sync, { kind: 'logs', text: '4100:4200\n' });
+  const imageUser = await withIds.actors.create(priv, { image: 'test/id', useContainerUid: true });
+  const image = await withIds.messages.send(priv, imageUser.id, { kind: 'str', text: '' }, { synchronous: true });
+  t.same(image.sync, { kind: 'logs', text: `${process.getuid!()}:${process.getgid!()}\n` }, 'useContainerUid: the image\'s (here the engine\'s) user');
+});
+
 t.test('binary messages reach the actor through the FIFO, byte for byte', async (t) => {
   const abaco = await runningEngine(t);
   const actor = await abaco.actors.create(alice, { image: 'test/binary' });

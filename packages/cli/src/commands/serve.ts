@@ -36,11 +36,21 @@ data directory. Every flag can also be set in a JSON file given with --config (s
     'wso2-key': Flags.file({ description: 'PEM public key verifying X-Jwt-Assertion-<TENANT> headers', exists: true }),
     'docker-host': Flags.string({ description: 'Docker socket (default DOCKER_HOST or /var/run/docker.sock)' }),
     'podman-host': Flags.string({ description: 'Podman socket (default CONTAINER_HOST or the usual podman sockets)' }),
+    'max-workers-per-actor': Flags.integer({ description: 'workers a stateless actor may have when it sets no maxWorkers (default 6)' }),
+    'sync-timeout': Flags.integer({ description: 'seconds a synchronous message waits before answering with the execution id (default 30)' }),
+    'log-ex-limit': Flags.integer({ description: 'most seconds an actor may keep its logs (default 86400)' }),
+    'log-max-chars': Flags.integer({ description: 'log size kept per execution, in characters (default 1000000)' }),
     'pull-policy': Flags.string({ description: 'when container engines pull images (default if-missing)', options: ['always', 'if-missing', 'never'] }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Serve);
+    const limits = {
+      maxWorkersPerActor: flags['max-workers-per-actor'],
+      syncTimeoutMs: flags['sync-timeout'] === undefined ? undefined : flags['sync-timeout'] * 1000,
+      logExLimit: flags['log-ex-limit'],
+      logMaxChars: flags['log-max-chars'],
+    };
     const config = loadConfig(flags.config, {
       host: flags.host,
       port: flags.port,
@@ -62,6 +72,7 @@ data directory. Every flag can also be set in a JSON file given with --config (s
       dockerHost: flags['docker-host'],
       podmanHost: flags['podman-host'],
       pullPolicy: flags['pull-policy'] as ServeConfig['pullPolicy'] | undefined,
+      limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
     });
     const served = await serve(config, (line) => this.log(line), (line) => this.warn(line));
     await new Promise<void>((resolve) => {

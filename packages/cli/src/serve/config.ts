@@ -28,8 +28,10 @@ export interface ServeConfig {
   podmanHost?: string;
   /** When container engines pull images: always, if-missing (default) or never. */
   pullPolicy?: 'always' | 'if-missing' | 'never';
-  /** Engine settings (see @abaco/core's Settings), e.g. `{ "maxWorkersPerActor": 4 }`. */
+  /** Engine settings (see @abaco/core's Settings), e.g. `{ "maxWorkersPerActor": 4, "userIds": { "jdoe": "1000:1000" } }`. */
   settings?: Partial<Settings>;
+  /** Engine settings given as flags (--max-workers-per-actor, ...); they win over `settings`. */
+  limits?: Partial<Settings>;
   /** For the process runtime: image names and the commands they run. */
   images?: Record<string, string[]>;
 }

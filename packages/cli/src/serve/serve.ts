@@ -24,7 +24,7 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
     dataDir: resolve(dataDir, 'store'),
     runtime,
     logger: pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' }, pino.destination(2)),
-    settings: { secretKey, spoolDir: resolve(dataDir, 'spool'), ...config.settings, ...(config.publicUrl ? { apiServer: config.publicUrl } : {}) },
+    settings: { secretKey, spoolDir: resolve(dataDir, 'spool'), ...config.settings, ...config.limits, ...(config.publicUrl ? { apiServer: config.publicUrl } : {}) },
   });
   const jwt: JwtOptions | undefined =
     config.jwtHs256Secret || config.jwtRs256Key || config.jwksUrl

@@ -14,6 +14,11 @@ export interface Settings {
    */
   globalMounts: Mount[];
   privilegedMounts: Mount[];
+  /**
+   * The `uid:gid` each user's containers run as (upstream: the owner's TACC account), for actors that
+   * set neither `uid` nor `useContainerUid`. Users not listed run as the image's user.
+   */
+  userIds: Record<string, string>;
   /** Key for actor config secrets: 32 bytes as 64 hex characters or base64. Without it, secrets are refused. */
   secretKey?: string;
   /** Workers a stateless actor may have when its own maxWorkers is not set. */
@@ -57,6 +62,7 @@ export function defaultSettings(): Settings {
     queues: ['default'],
     globalMounts: [],
     privilegedMounts: [],
+    userIds: {},
     maxWorkersPerActor: 6,
     autoscaling: true,
     autoscaleIntervalMs: 5000,

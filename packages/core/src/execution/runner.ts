@@ -91,7 +91,7 @@ export class Runner {
         image: actor.image,
         env,
         mounts,
-        user: actor.useContainerUid ? undefined : ownerUser(actor),
+        user: actor.useContainerUid ? undefined : this.ownerUser(actor),
         memoryBytes: actor.memLimit ? parseMemory(actor.memLimit) : undefined,
         nanoCpus: actor.maxCpus ?? undefined,
         privileged: actor.privileged,
@@ -133,6 +133,12 @@ export class Runner {
     }
   }
 
+  /** The `uid:gid` of the actor (its `uid`/`gid`), else of its owner (setting `userIds`), else none. */
+  private ownerUser(actor: Actor): string | undefined {
+    if (actor.uid) return `${actor.uid}:${actor.gid ?? actor.uid}`;
+    return this.ctx.settings.userIds[actor.owner];
+  }
+
   private async patch(key: string, fields: Partial<Execution>): Promise<void> {
     await this.ctx.store.update<Execution>(key, (e) => (e ? { ...e, ...fields } : undefined));
   }
@@ -172,7 +178,3 @@ export class Runner {
   }
 }
 
-/** Containers run as the actor owner's uid:gid when the deployment knows it (`uid`, `gid` fields). */
-function ownerUser(actor: Actor): string | undefined {
-  return actor.uid ? `${actor.uid}:${actor.gid ?? actor.uid}` : undefined;
-}

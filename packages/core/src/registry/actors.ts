@@ -22,6 +22,8 @@ const PRIVILEGED_FIELDS: [keyof Actor, (value: unknown) => boolean, string][] = 
   ['memLimit', (v) => v !== null, 'set mem limit'],
   ['useContainerUid', (v) => v === true, 'use container uid'],
   ['queue', (v) => v !== 'default', 'set queue'],
+  ['uid', (v) => v !== null, 'set uid'],
+  ['gid', (v) => v !== null, 'set gid'],
 ];
 
 /** What the execution side of the engine does when actors come, change and go. */
