@@ -1,8 +1,6 @@
-import { Command, Flags, type Interfaces } from '@oclif/core';
+import { Command, Flags } from '@oclif/core';
 import { Api, ApiError } from './client/api.js';
 import { resolveProfile } from './client/profile.js';
-
-export type BaseFlags<T extends typeof Command> = Interfaces.InferredFlags<(typeof AbacoCommand)['baseFlags'] & T['flags']>;
 
 /**
  * What every command that talks to a server shares: the profile and its overrides, `--json` for

@@ -26,8 +26,3 @@ export class UnauthenticatedError extends AbacoError {
 export class ForbiddenError extends AbacoError {
   override name = 'ForbiddenError';
 }
-
-/** The request is valid but conflicts with the current state of a record (409). */
-export class ConflictError extends AbacoError {
-  override name = 'ConflictError';
-}

@@ -1,6 +1,6 @@
 export { Abaco, type AbacoOptions, type PermissionTarget } from './engine/abaco.js';
 export { defaultSettings, type Settings } from './engine/settings.js';
-export { AbacoError, BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from './errors.js';
+export { AbacoError, BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError } from './errors.js';
 export { identity, isAdmin, isPrivileged, ROLES, type Identity, type NonceScope, type Role } from './auth/identity.js';
 export { LEVELS, WORLD, parseLevel, type Level } from './auth/levels.js';
 export { newId, isId } from './ids.js';

@@ -1,4 +1,4 @@
-import { AbacoError, BadRequestError, ConflictError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@abaco/core';
+import { AbacoError, BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@abaco/core';
 import type { FastifyReply } from 'fastify';
 
 /** The envelope of every JSON answer: upstream's `{message, result, status, version}`. */
@@ -38,7 +38,6 @@ export function errorStatus(error: unknown, maxMessageBytes: number): { code: nu
       : error instanceof NotFoundError ? 404
       : error instanceof UnauthenticatedError ? 401
       : error instanceof ForbiddenError ? 403
-      : error instanceof ConflictError ? 409
       : 400;
     return { code, message: error.message, unexpected: false };
   }

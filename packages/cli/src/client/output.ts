@@ -1,6 +1,5 @@
 const color = (code: number) => (text: string) => (process.stdout.isTTY && !process.env.NO_COLOR ? `\u001b[${code}m${text}\u001b[0m` : text);
 export const bold = color(1);
-export const dim = color(2);
 const green = color(32);
 const red = color(31);
 const yellow = color(33);

@@ -17,7 +17,7 @@ const INTERVAL = /^\s*(now|\S+\s+\S+)\s*\+\s*(\d+)\s+(\S+)\s*$/i;
 const START = /^(\d{4})-(\d{1,2})-(\d{1,2})\s+(\d{1,2})$/;
 
 /** The start of the hour `at` is in (UTC). */
-export const hourOf = (at: Date): Date => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
+const hourOf = (at: Date): Date => new Date(Math.floor(at.getTime() / 3_600_000) * 3_600_000);
 
 /**
  * Parses and checks a schedule given at time `now`; refusals carry upstream's texts. A start in

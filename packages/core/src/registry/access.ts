@@ -15,7 +15,7 @@ export async function readPermissions(ctx: EngineContext, tenant: string, kind: 
 }
 
 /** The level a caller holds on a resource: admin holds UPDATE; everyone else their own or the world's grant. */
-export async function levelOf(ctx: EngineContext, who: Identity, kind: PermissionKind, name: string): Promise<Level> {
+async function levelOf(ctx: EngineContext, who: Identity, kind: PermissionKind, name: string): Promise<Level> {
   if (isAdmin(who)) return 'UPDATE';
   const permissions = await readPermissions(ctx, who.tenant, kind, name);
   return highest(permissions[who.user], permissions[WORLD]);

@@ -102,7 +102,7 @@ export class AliasRegistry {
 }
 
 /** Upstream's rules for alias names: not an id, not a reserved word, none of the forbidden characters. */
-export function checkAliasName(name: string): void {
+function checkAliasName(name: string): void {
   if (isId(name)) throw new BadRequestError('Invalid alias description. Alias cannot be an Abaco hash id.');
   checkName(name, 'an alias', RESERVED_ALIAS_WORDS, FORBIDDEN_ALIAS_CHARS);
 }
