@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -22,7 +22,9 @@ for (const [name, connect] of Object.entries(engines)) {
   t.test(`abaco serve --runtime ${name}: the user guide's scenario in real containers`, async (t) => {
     const dir = mkdtempSync(join(tmpdir(), `abaco-${name}-`));
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const server = await startServe(['--runtime', name], dir);
+    // Containers run as a non-root user, as the owner's uid:gid would be in a deployment.
+    writeFileSync(join(dir, 'abaco.json'), JSON.stringify({ settings: { userIds: { admin: '4001:4002' } } }));
+    const server = await startServe(['--runtime', name, '--config', 'abaco.json'], dir);
     t.teardown(() => server.stop());
     t.match(server.lines.join('\n'), new RegExp(`runtime: ${name}`));
     const token = readFileSync(join(dir, 'abaco-data', 'admin-token'), 'utf8').trim();
@@ -48,7 +50,11 @@ for (const [name, connect] of Object.entries(engines)) {
     };
     const logs = async (actor: string, execution: string) => (await call('GET', `/actors/v2/${actor}/executions/${execution}/logs`)).json.result.logs as string;
 
-    t.test('the word-count actor', async (t) => {
+    t.test('the word-count actor, run as the owner\'s uid:gid', async (t) => {
+      const who = await register('abaco-test/id');
+      const idRun = await send(who, { form: { message: 'x' } });
+      await finished(who, idRun);
+      t.equal(await logs(who, idRun), '4001:4002\n');
       const wc = await register('abaco-test/wc');
       const execution = await send(wc, { form: { message: 'Actor, please count these words.' } });
       const done = await finished(wc, execution);

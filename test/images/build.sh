@@ -20,6 +20,7 @@ images=(
   "abaco-test/busybox|sh"
   "abaco-test/wc|echo \"Number of words is: \$(printf %s \"\$MSG\" | wc -w)\""
   "abaco-test/env|env | sort"
+  "abaco-test/id|echo \"\$(id -u):\$(id -g)\""
   "abaco-test/sleep|echo started; sleep 60; echo never"
   "abaco-test/binary|cat /_abaco_binary_data > /tmp/data; wc -c < /tmp/data; sha256sum < /tmp/data"
   "abaco-test/results|printf first | send-result; printf second | send-result; echo sent"

@@ -56,7 +56,12 @@ t.test('the context: every variable of the user guide, default environment, quer
 });
 
 t.test('containers run as the uid:gid of the actor, else of its owner (setting userIds)', async (t) => {
-  const ids = new ProcessRuntime({ images: { 'test/id': ['sh', '-c', 'echo "$(id -u):$(id -g)"'] } });
+  const ids = new ProcessRuntime({
+    images: {
+      'test/id': ['sh', '-c', 'echo "$(id -u):$(id -g)"'],
+      'test/id-result': ['python3', '-c', 'import os, socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.sendto(str(os.getuid()).encode(), os.environ["ABACO_ROOT"] + "/_abaco_results.sock")'],
+    },
+  });
   const withIds = await runningEngine(t, { runtime: ids, settings: { userIds: { alice: '4001:4002' } } });
   const byOwner = await withIds.actors.create(alice, { image: 'test/id' });
   const own = await withIds.messages.send(alice, byOwner.id, { kind: 'str', text: '' }, { synchronous: true });
@@ -64,6 +69,9 @@ t.test('containers run as the uid:gid of the actor, else of its owner (setting u
   const explicit = await withIds.actors.create(priv, { image: 'test/id', uid: '4100', gid: '4200' });
   const set = await withIds.messages.send(priv, explicit.id, { kind: 'str', text: '' }, { synchronous: true });
   t.same(set.sync, { kind: 'logs', text: '4100:4200\n' });
+  const sender = await withIds.actors.create(alice, { image: 'test/id-result' });
+  const sent = await withIds.messages.send(alice, sender.id, { kind: 'str', text: '' }, { synchronous: true });
+  t.same(sent.sync, { kind: 'result', data: Buffer.from('4001') }, 'an actor running as another user reaches its results socket');
   const imageUser = await withIds.actors.create(priv, { image: 'test/id', useContainerUid: true });
   const image = await withIds.messages.send(priv, imageUser.id, { kind: 'str', text: '' }, { synchronous: true });
   t.same(image.sync, { kind: 'logs', text: `${process.getuid!()}:${process.getgid!()}\n` }, 'useContainerUid: the image\'s (here the engine\'s) user');

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
@@ -126,6 +126,7 @@ export class Abaco {
     const log = options.logger ?? pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' });
     const ctx: EngineContext = { store, settings, now: options.now ?? (() => new Date()), log };
     const ioDir = mkdtempSync(join(tmpdir(), 'abaco-io-'));
+    chmodSync(ioDir, 0o711); // actors running as another user reach their socket and FIFO through it
     const spoolDir = settings.spoolDir ?? (options.dataDir ? join(options.dataDir, 'spool') : join(ioDir, 'spool'));
     // The id of this installation (its store), made once: containers are labelled with it, so that
     // an engine cleans up what an earlier run on the same data left, never another engine's.

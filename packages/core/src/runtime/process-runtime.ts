@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { constants, accessSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
+import { chown, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { constants as os } from 'node:os';
@@ -52,7 +52,8 @@ export class ProcessRuntime implements ContainerRuntime {
       await symlink(mount.hostPath, at);
     }
     const [uid, gid] = (spec.user ?? '').split(':').map(Number);
-    const asUser = process.getuid?.() === 0 && Number.isInteger(uid) ? { uid, gid: Number.isInteger(gid) ? gid : uid } : {};
+    const asUser = process.getuid?.() === 0 && Number.isInteger(uid) ? { uid: uid!, gid: Number.isInteger(gid) ? gid! : uid! } : undefined;
+    if (asUser) await chown(root, asUser.uid, asUser.gid); // the sandbox belongs to the user the actor runs as
     const child = spawn(command[0]!, command.slice(1), {
       cwd: root,
       env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...spec.env, ABACO_ROOT: root },
