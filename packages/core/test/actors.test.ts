@@ -123,6 +123,8 @@ t.test('update: PUT semantics, revision and status, owner kept, stateful stays s
   t.match(cronOff, { cronOn: false, cronSchedule: 'now + 1 hour' }, 'fields not given keep their values');
   t.ok(cronOff.cronNextEx, 'the next run is kept for when cron is switched on again');
 
+  const rescheduled = await abaco.actors.update(alice, actor.id, { image: 'v2', cronSchedule: 'now + 2 days', hints: ['sync', 7] });
+  t.match(rescheduled, { cronOn: true, cronSchedule: 'now + 2 days', hints: ['sync', '7'] }, 'a new schedule switches cron on; hints are stored as strings');
   await t.rejects(abaco.actors.update(alice, actor.id, { image: 'v2', stateless: true }), { message: 'Invalid actor description: an actor that was not stateless cannot be updated to be stateless.' });
   await t.rejects(abaco.actors.update(alice, actor.id, { description: 'no image' }), { message: /'image'/ });
   await t.rejects(abaco.actors.update(alice, actor.id, { image: 'v2', maxWorkers: 2 }), { message: /only admins and privileged users can set max workers/ });

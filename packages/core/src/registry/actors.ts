@@ -103,7 +103,8 @@ export class ActorRegistry {
     const key = keys.actor(who.tenant, before.id);
     const stored = await this.ctx.store.update<Actor>(key, (current) => {
       if (!current) throw new BadRequestError(`Actor ${identifier} was deleted during the update.`);
-      const next: Actor = { ...current, ...(given as Partial<Actor>), cronNextEx: candidate.cronNextEx, mounts: candidate.mounts };
+      const { hints, cronSchedule, cronOn, cronNextEx, mounts } = candidate; // as the checks normalised and derived them
+      const next: Actor = { ...current, ...(given as Partial<Actor>), hints, cronSchedule, cronOn, cronNextEx, mounts };
       next.lastUpdateTime = this.ctx.now().toISOString();
       if (force || next.image !== current.image) {
         next.revision = current.revision + 1;
