@@ -199,6 +199,7 @@ export class Abaco {
     };
     if (this.ctx.settings.autoscaling) every(this.ctx.settings.autoscaleIntervalMs, () => this.autoscaler.tick());
     every(this.ctx.settings.cronIntervalMs, () => this.cron.tick());
+    every(this.ctx.settings.healthCheckIntervalMs, () => recover(this.ctx, this.parts.inbox, this.pool, this.runner));
     every(60_000, () => this.logs.sweep());
   }
 

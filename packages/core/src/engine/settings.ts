@@ -30,6 +30,8 @@ export interface Settings {
   syncMaxIdleMs: number;
   /** How often the cron scheduler looks for due actors (ms); 0 leaves it to `abaco.cron.tick()`. */
   cronIntervalMs: number;
+  /** How often the health check settles the leases and records of workers that are gone (ms). */
+  healthCheckIntervalMs: number;
   /** How often an idle worker looks at its inbox when no notification came (ms). */
   workerPollMs: number;
   /** Log size kept per execution (characters); the rest is cut with a marker. */
@@ -68,6 +70,7 @@ export function defaultSettings(): Settings {
     autoscaleIntervalMs: 5000,
     syncMaxIdleMs: 600_000,
     cronIntervalMs: 50_000,
+    healthCheckIntervalMs: 30_000,
     workerPollMs: 1000,
     logMaxChars: 1_000_000,
     logExDefault: 43_200,

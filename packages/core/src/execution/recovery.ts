@@ -10,12 +10,13 @@ import type { WorkerPool } from './workers.js';
 const LOST = 'The engine stopped while this execution was running; its container was lost.';
 
 /**
- * Brings the records back in line after the engine process died (kill -9 included), before any
- * worker starts: worker records of dead processes are removed; every leased message is settled
- * from its execution's status (SUBMITTED: back in the queue, it will run; RUNNING: the execution
- * ends as ERROR, never rerun, since it may have had effects; finished: the lease is dropped); and
- * actors with queued messages get a worker. So every accepted message ends as exactly one
- * COMPLETE or ERROR execution.
+ * Brings the records back in line with the workers alive in this process: at start after the
+ * engine died (kill -9 included), and then every `healthCheckIntervalMs` as the health check.
+ * Records of workers that are not alive are removed; every message they leased is settled from
+ * its execution's status (SUBMITTED: back in the queue, it will run; RUNNING: the execution ends
+ * as ERROR, never rerun, since it may have had effects; finished: the lease is dropped); and actors
+ * with queued messages get a worker. So every accepted message ends as exactly one COMPLETE or
+ * ERROR execution.
  */
 export async function recover(ctx: EngineContext, inbox: Inbox, pool: WorkerPool, runner: Runner): Promise<void> {
   for await (const [key, worker] of ctx.store.scan<Worker>(keys.allWorkers)) {

@@ -79,10 +79,11 @@ export class WorkerPool {
       lastExecutionTime: null,
       lastHealthCheckTime: now,
     };
-    await this.ctx.store.batch([{ type: 'put', key: keys.worker(actor.tenant, actor.id, id), value: worker }]);
     if (this.closed) return worker;
+    // Alive before its record exists, so that a health check never takes it for a dead one.
     const loop = new WorkerLoop(this.ctx, this.deps, this, worker);
     this.loops.set(id, loop);
+    await this.ctx.store.batch([{ type: 'put', key: keys.worker(actor.tenant, actor.id, id), value: worker }]);
     void loop.run().finally(() => this.loops.delete(id));
     return worker;
   }
