@@ -15,6 +15,7 @@ const STATS_EVERY_MS = 100;
 /** A ContainerRuntime over the Docker Engine API (dockerode). */
 export class DockerRuntime implements ContainerRuntime {
   readonly name = 'docker';
+  readonly isolated = true;
   private readonly where: string;
 
   private constructor(

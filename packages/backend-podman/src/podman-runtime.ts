@@ -31,6 +31,7 @@ class PodmanApiError extends Error {
 /** A ContainerRuntime over Podman's own libpod REST API (undici on its unix socket). */
 export class PodmanRuntime implements ContainerRuntime {
   readonly name = 'podman';
+  readonly isolated = true;
 
   private constructor(
     private readonly client: Pool,

@@ -240,6 +240,7 @@ export class Abaco {
 /** The runtime of an engine opened without one: it never runs anything (no worker is started). */
 const noRuntime: ContainerRuntime = {
   name: 'none',
+  isolated: true,
   ensureImage: async () => {
     throw new Error('This engine has no container runtime.');
   },

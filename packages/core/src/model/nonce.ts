@@ -24,6 +24,8 @@ export interface Nonce {
   createTime: string;
   /** The string "None" until the first use, as upstream (clients rely on it being truthy). */
   lastUseTime: string;
+  /** Set on the access token of a running execution (`_abaco_access_token`): never listed, revoked when it ends. */
+  executionId?: string;
 }
 
 export const nonceInputSchema: InputSchema = {

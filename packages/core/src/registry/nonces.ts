@@ -60,7 +60,7 @@ export class NonceRegistry {
       id, tenant: actor.tenant, owner: actor.owner, roles: ['user'], level: 'UPDATE',
       description: `access token of execution ${executionId}`, actorId: actor.id, alias: null,
       maxUses: -1, currentUses: 0, remainingUses: -1, apiServer: actor.apiServer,
-      createTime: this.ctx.now().toISOString(), lastUseTime: 'None',
+      createTime: this.ctx.now().toISOString(), lastUseTime: 'None', executionId,
     };
     await this.ctx.store.batch([{ type: 'put', key: keys.nonce(actor.tenant, id), value: nonce }]);
     return id;

@@ -31,6 +31,7 @@ const CLOCK_TICKS_PER_SECOND = 100;
  */
 export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process';
+  readonly isolated = false;
   private readonly images: Record<string, string[]>;
   private readonly workDir: string;
 

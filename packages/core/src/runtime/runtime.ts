@@ -74,6 +74,12 @@ export class ImageUnavailableError extends Error {
 export interface ContainerRuntime {
   /** Short name shown as a worker's location: `process`, `docker`, `podman`. */
   readonly name: string;
+  /**
+   * Whether a container is isolated from the host (its own filesystem, users and environment).
+   * The process runtime is not: the engine then refuses what would let an actor take over the host
+   * (host executables, loader variables such as LD_PRELOAD) to anyone but admins.
+   */
+  readonly isolated: boolean;
   /** Makes sure an image can be run; throws ImageUnavailableError naming the image and runtime. */
   ensureImage(image: string): Promise<void>;
   /** Creates and starts a container. Throws when it cannot start (bad image, bad spec). */
