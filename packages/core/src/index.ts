@@ -3,6 +3,7 @@ export { defaultSettings, type Settings } from './engine/settings.js';
 export { AbacoError, BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError } from './errors.js';
 export { identity, isAdmin, isPrivileged, ROLES, type Identity, type NonceScope, type Role } from './auth/identity.js';
 export { LEVELS, WORLD, parseLevel, type Level } from './auth/levels.js';
+export { POLICY, decide, policyTable, type Action, type Facts, type Refusal, type ResourceKind, type Rule } from './auth/policy.js';
 export { newId, isId } from './ids.js';
 export { withCasing, camelToSnake, snakeToCamel, type Casing } from './model/casing.js';
 export type { Actor, ActorStatus, ActorView, Mount } from './model/actor.js';

@@ -24,7 +24,8 @@ export class RawText {
  * Body parsers: JSON (Fastify's), form-encoded (a key given twice becomes a list, as `hints=a&hints=b`),
  * octet-stream to a temporary file, and anything else as text.
  */
-export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes: number; maxMessageBytes: number }): void {
+export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes: number; maxMessageBytes: number; maxConcurrentUploads: number }): void {
+  let uploading = 0;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (_req, body, done) => {
     const out: Record<string, string | string[]> = {};
     for (const [key, value] of new URLSearchParams(body as string)) {
@@ -36,29 +37,40 @@ export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes
   app.addContentTypeParser('application/octet-stream', { bodyLimit: limits.maxMessageBytes }, async (request: FastifyRequest) => {
     const declared = Number(request.headers['content-length']);
     if (declared > limits.maxMessageBytes) throw new HttpError(413, `Message exceeds max content length of: ${limits.maxMessageBytes}`);
-    const dir = await mkdtemp(join(tmpdir(), 'abaco-upload-'));
-    const path = join(dir, 'body');
-    let size = 0;
-    const counter = new Transform({
-      transform(chunk: Buffer, _enc, next) {
-        size += chunk.length;
-        if (size > limits.maxMessageBytes) next(new HttpError(413, `Message exceeds max content length of: ${limits.maxMessageBytes}`));
-        else next(null, chunk);
-      },
-    });
+    if (uploading >= limits.maxConcurrentUploads) throw new HttpError(503, `Too many binary messages are being uploaded at once (at most ${limits.maxConcurrentUploads}); try again shortly.`);
+    uploading++;
     try {
-      await pipeline(request.raw, counter, createWriteStream(path));
-    } catch (e) {
-      await rm(dir, { recursive: true, force: true });
-      throw e;
+      return await spool(request, limits.maxMessageBytes);
+    } finally {
+      uploading--;
     }
-    return new UploadedFile(path, size);
   });
   app.removeContentTypeParser('text/plain'); // text is read by the catch-all below, as upstream reads it
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (_req, body, done) => done(null, new RawText(body as string)));
   app.addHook('onResponse', async (request) => {
     if (request.body instanceof UploadedFile) await rm(join(request.body.path, '..'), { recursive: true, force: true });
   });
+}
+
+/** Streams a request's body to a file of a new temporary folder, refusing it past `max` bytes. */
+async function spool(request: FastifyRequest, max: number): Promise<UploadedFile> {
+  const dir = await mkdtemp(join(tmpdir(), 'abaco-upload-'));
+  const path = join(dir, 'body');
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _enc, next) {
+      size += chunk.length;
+      if (size > max) next(new HttpError(413, `Message exceeds max content length of: ${max}`));
+      else next(null, chunk);
+    },
+  });
+  try {
+    await pipeline(request.raw, counter, createWriteStream(path));
+  } catch (e) {
+    await rm(dir, { recursive: true, force: true });
+    throw e;
+  }
+  return new UploadedFile(path, size);
 }
 
 /** A JSON or form body as an object; anything else is refused with a message naming what was expected. */

@@ -38,17 +38,26 @@ export interface ServerOptions {
   jwt?: JwtOptions;
   /** PEM public key verifying the Abaco v2 `X-Jwt-Assertion-<TENANT>` header (RS256, WSO2 claims). */
   wso2PublicKey?: string;
+  /**
+   * Origins whose pages may call the API from a browser, with credentials (CORS). None by default:
+   * browsers then refuse cross-origin calls, and the API is used from its own origin or outside browsers.
+   */
+  corsOrigins?: string[];
+  /** How many binary messages may be uploaded at the same time (default 8); more are refused with 503. */
+  maxConcurrentUploads?: number;
   /** The version shown in every response envelope. */
   version?: string;
 }
 
-export type ResolvedOptions = Required<Pick<ServerOptions, 'casing' | 'maxMessageBytes' | 'maxBodyBytes' | 'tokens' | 'defaultTenant' | 'version'>> & ServerOptions;
+export type ResolvedOptions = Required<Pick<ServerOptions, 'casing' | 'maxMessageBytes' | 'maxBodyBytes' | 'maxConcurrentUploads' | 'corsOrigins' | 'tokens' | 'defaultTenant' | 'version'>> & ServerOptions;
 
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
   return {
     casing: 'snake',
     maxMessageBytes: 500 * 1024 * 1024,
     maxBodyBytes: 10 * 1024 * 1024,
+    maxConcurrentUploads: 8,
+    corsOrigins: [],
     tokens: {},
     defaultTenant: 'TACC',
     version: '0.1.0',

@@ -1,4 +1,4 @@
-import type { Abaco, Identity, Level } from '@abaco/core';
+import { POLICY, type Abaco, type Action, type Identity } from '@abaco/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from './auth/identify.js';
 import { HttpError, NO_ROUTE, success } from './envelope.js';
@@ -21,10 +21,10 @@ export interface Call {
 }
 
 export interface RouteSpec {
-  /** Which route parameter names the actor or alias a nonce must be for (none: nonces refused). */
-  target?: 'actorId' | 'alias' | null;
-  /** The level a nonce needs; by default READ for GET, UPDATE for anything else (upstream's rule). */
-  level?: Level;
+  /** The policy's action this route does (see `POLICY` in core): it says whether a nonce may be used, and at what level. */
+  action: Action;
+  /** Which route parameter names the actor or alias a nonce must be for. */
+  target?: 'actorId' | 'alias';
 }
 
 export type Handler = (call: Call) => Promise<FastifyReply | void>;
@@ -33,27 +33,36 @@ export interface Router {
   route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, spec: RouteSpec, handler: Handler): void;
 }
 
+/** Who made each request, found before its body is read. */
+const callers = new WeakMap<FastifyRequest, Identity>();
+
 /**
- * Registers routes with authentication. Under the `/actors` prefix a route parameter `v2` is a
- * route of `/actors/v2` with the wrong method (`PUT /actors/v2`), never an actor called v2.
+ * Registers routes with authentication. The caller is identified in an `onRequest` hook, before
+ * any body is read, so an anonymous client never has a body parsed or spooled; a nonce is refused
+ * there on routes whose action takes none, before any of its uses is counted. Under the `/actors`
+ * prefix a route parameter `v2` is a route of `/actors/v2` with the wrong method (`PUT /actors/v2`),
+ * never an actor called v2.
  */
 export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, options: ResolvedOptions, prefix: string): Router {
   return {
     route(method, path, spec, handler) {
+      const rule = POLICY[spec.action];
       app.route({
         method,
         url: path,
-        handler: async (request, reply) => {
+        onRequest: async (request) => {
           const params = request.params as Record<string, string>;
           if (prefix === '/actors' && Object.values(params)[0] === 'v2') throw new HttpError(405, NO_ROUTE);
-          const target = spec.target ? (params[spec.target] ?? null) : null;
-          const who = await auth.identify(request, target, spec.level ?? (method === 'GET' ? 'READ' : 'UPDATE'));
-          const base = options.publicUrl?.replace(/\/+$/, '') ?? `${request.protocol}://${request.host}`;
+          const target = rule.nonce && spec.target ? (params[spec.target] ?? null) : null;
+          callers.set(request, await auth.identify(request, target, rule.level ?? 'UPDATE'));
+        },
+        handler: async (request, reply) => {
+          const params = request.params as Record<string, string>;
           const call: Call = {
             request,
             reply,
-            who,
-            present: new Presenter(options.casing, base),
+            who: callers.get(request)!,
+            present: new Presenter(options.casing, publicBase(request, options, abaco)),
             params,
             query: request.query as Record<string, unknown>,
             body: request.body,
@@ -66,6 +75,19 @@ export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, 
       });
     },
   };
+}
+
+/**
+ * The base URL of `_links`: the configured public URL, else the address the request came in on
+ * (never the client's Host header, which anyone can set), else the engine's `apiServer`.
+ */
+function publicBase(request: FastifyRequest, options: ResolvedOptions, abaco: Abaco): string {
+  if (options.publicUrl) return options.publicUrl.replace(/\/+$/, '');
+  const { localPort } = request.socket;
+  const localAddress = request.socket.localAddress?.replace(/^::ffff:(?=\d+\.)/, '');
+  if (!localAddress || !localPort) return abaco.settings.apiServer.replace(/\/+$/, '');
+  const host = localAddress.includes(':') ? `[${localAddress}]` : localAddress;
+  return `${request.protocol}://${host}:${localPort}`;
 }
 
 /** Whether a listing request carries search parameters (anything but the nonce): then it searches. */

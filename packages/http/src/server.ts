@@ -1,4 +1,5 @@
 import type { Abaco } from '@abaco/core';
+import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/identify.js';
 import { registerBodyParsers } from './body.js';
@@ -25,15 +26,10 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   const auth = new Authenticator(abaco, options);
   const metrics = new Metrics();
 
-  app.addHook('onRequest', async (request, reply) => {
-    reply.header('access-control-allow-origin', request.headers.origin ?? '*');
-    reply.header('access-control-allow-credentials', 'true');
-    reply.header('vary', 'Origin');
-    if (request.method === 'OPTIONS') {
-      reply.header('access-control-allow-methods', 'GET, POST, PUT, DELETE, OPTIONS');
-      reply.header('access-control-allow-headers', request.headers['access-control-request-headers'] ?? 'Authorization, Content-Type');
-      return reply.code(200).send();
-    }
+  // Browsers may call the API only from the origins the deployment names (none by default).
+  await app.register(cors, { origin: options.corsOrigins, credentials: true, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('x-content-type-options', 'nosniff'); // container output is never taken for HTML
   });
   app.addHook('onResponse', async (request, reply) => {
     metrics.record(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode, reply.elapsedTime / 1000);

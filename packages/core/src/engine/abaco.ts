@@ -22,7 +22,7 @@ import { newId } from '../ids.js';
 import type { Inbox } from '../inbox/inbox.js';
 import { StoreInbox } from '../inbox/store-inbox.js';
 import type { Actor } from '../model/actor.js';
-import { checkNonceScope, resolveActor, type Permissions } from '../registry/access.js';
+import { resolveActor, type Permissions } from '../registry/access.js';
 import { ActorRegistry, type ActorLifecycle } from '../registry/actors.js';
 import { AliasRegistry } from '../registry/aliases.js';
 import { ConfigRegistry } from '../registry/configs.js';
@@ -124,7 +124,7 @@ export class Abaco {
     const store = options.store ?? (options.dataDir ? await LevelStore.open(options.dataDir) : await LevelStore.memory());
     const settings = { ...defaultSettings(), ...options.settings };
     const log = options.logger ?? pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' });
-    const ctx: EngineContext = { store, settings, now: options.now ?? (() => new Date()), log };
+    const ctx: EngineContext = { store, settings, now: options.now ?? (() => new Date()), log, runtime: { name: options.runtime?.name ?? 'none', isolated: options.runtime?.isolated ?? true } };
     const ioDir = mkdtempSync(join(tmpdir(), 'abaco-io-'));
     chmodSync(ioDir, 0o711); // actors running as another user reach their socket and FIFO through it
     const spoolDir = settings.spoolDir ?? (options.dataDir ? join(options.dataDir, 'spool') : join(ioDir, 'spool'));
@@ -231,9 +231,7 @@ export class Abaco {
     if ('alias' in target) return this.aliases.shared(who, target.alias);
     if ('config' in target) return this.configs.shared(who, target.config);
     const reached = await resolveActor(this.ctx, who.tenant, target.actor);
-    checkNonceScope(who, reached);
-    const { actor } = reached;
-    return { kind: 'actor', name: actor.id, owner: actor.owner, refusal: 'Not authorized -- you do not have access to this actor.' };
+    return { kind: 'actor', name: reached.actor.id, owner: reached.actor.owner, resource: { kind: 'actor', ...reached } };
   }
 }
 

@@ -9,4 +9,6 @@ export interface EngineContext {
   /** The engine's clock; tests inject one to move time. */
   now: () => Date;
   log: Logger;
+  /** The container runtime's name, and whether it isolates actors from the host (not the process runtime). */
+  runtime: { name: string; isolated: boolean };
 }

@@ -1,4 +1,6 @@
+import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
+import { authorize } from '../registry/access.js';
 import type { Actor } from '../model/actor.js';
 import { formatNextEx, parseNextEx, parseSchedule, runAfter } from '../cron/schedule.js';
 import { keys } from '../store/keys.js';
@@ -17,6 +19,12 @@ export class CronScheduler {
     private readonly ctx: EngineContext,
     private readonly messages: MessageService,
   ) {}
+
+  /** One pass now, asked for by a caller: admins only. */
+  async tickAs(who: Identity): Promise<string[]> {
+    await authorize(this.ctx, who, 'tenant.admin', { kind: 'tenant' });
+    return this.tick();
+  }
 
   /** One pass over every actor; returns the ids of the actors it ran. */
   async tick(): Promise<string[]> {

@@ -28,7 +28,7 @@ export class ExecutionService {
 
   /** Every execution of an actor (oldest first) with totals; READ needed. */
   async list(who: Identity, identifier: string): Promise<ExecutionSummary> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'READ');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'executions.read');
     const executions: Execution[] = [];
     for await (const [, execution] of this.ctx.store.scan<Execution>(keys.executions(actor.tenant, actor.id))) executions.push(execution);
     executions.sort((a, b) => a.messageReceivedTime.localeCompare(b.messageReceivedTime));
@@ -37,7 +37,7 @@ export class ExecutionService {
   }
 
   async get(who: Identity, identifier: string, executionId: string): Promise<{ actor: Actor; execution: Execution }> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'READ');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'executions.read');
     return { actor, execution: await this.find(actor, executionId) };
   }
 
@@ -55,7 +55,7 @@ export class ExecutionService {
 
   /** Kills the container of a RUNNING execution; UPDATE needed. The execution ends COMPLETE, as upstream. */
   async halt(who: Identity, identifier: string, executionId: string): Promise<Execution> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'executions.halt');
     const execution = await this.find(actor, executionId);
     if (execution.status !== 'RUNNING') {
       throw new BadRequestError(`Cannot force quit an execution not in RUNNING status. Execution was found in status: ${execution.status}`);

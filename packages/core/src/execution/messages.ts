@@ -8,6 +8,7 @@ import type { Inbox } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { ContentType, Execution, QueuedMessage } from '../model/execution.js';
 import { reachActor } from '../registry/access.js';
+import { isHostLoaderVariable } from '../runtime/host-env.js';
 import { keys } from '../store/keys.js';
 import { topics, type Bus } from '../bus/bus.js';
 import type { LogStore } from './logs.js';
@@ -21,7 +22,10 @@ export type MessageInput =
   | { kind: 'binary'; file: string };
 
 export interface SendOptions {
-  /** Query parameters of the request: each becomes an environment variable of the execution. */
+  /**
+   * Query parameters of the request: each becomes an environment variable of the execution (on a
+   * runtime that does not isolate actors from the host, loader variables such as LD_PRELOAD are dropped).
+   */
   env?: Record<string, string>;
   /** Wait for the execution to finish (`_abaco_synchronous=true`). */
   synchronous?: boolean;
@@ -55,14 +59,15 @@ export class MessageService {
 
   /** Sends a message as `who` (EXECUTE needed): queues an execution and answers with it. */
   async send(who: Identity, identifier: string, input: MessageInput, options: SendOptions = {}): Promise<Sent> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'EXECUTE');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'messages.send');
     if (options.synchronous) {
       const queued = await this.deps.inbox.length(actor.dbId);
       if (queued > this.ctx.settings.syncMaxQueued) {
         throw new BadRequestError(`Cannot issue synchronous execution when actor message queue > ${this.ctx.settings.syncMaxQueued}. The actor has ${queued} queued messages.`);
       }
     }
-    const execution = await this.enqueue(actor, input, who.user, options);
+    const env = Object.entries(options.env ?? {}).filter(([name]) => this.ctx.runtime.isolated || !isHostLoaderVariable(name));
+    const execution = await this.enqueue(actor, input, who.user, { ...options, env: Object.fromEntries(env) });
     if (!options.synchronous) return { execution };
     return this.waitFor(actor, execution.id);
   }
@@ -118,13 +123,13 @@ export class MessageService {
 
   /** How many messages wait in an actor's inbox (READ needed). */
   async count(who: Identity, identifier: string): Promise<{ actor: Actor; messages: number }> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'READ');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'actor.read');
     return { actor, messages: await this.deps.inbox.length(actor.dbId) };
   }
 
   /** Empties an actor's inbox (UPDATE needed); the purged messages' executions end as ERROR. */
   async purge(who: Identity, identifier: string): Promise<{ actor: Actor; purged: number }> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'messages.purge');
     const purged = await this.deps.inbox.purge(actor.dbId);
     const finishTime = this.ctx.now().toISOString();
     for (const message of purged) {

@@ -1,6 +1,6 @@
-import { isAdmin, type Identity } from '../auth/identity.js';
+import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
-import { ForbiddenError } from '../errors.js';
+import { authorize } from '../registry/access.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution, ExecutionStatus } from '../model/execution.js';
@@ -29,24 +29,32 @@ export class Reports {
     private readonly inbox: Inbox,
   ) {}
 
-  /** Upstream's utilization: actors with workers, all actors, workers, and queued commands (none here). */
-  async utilization(who: Identity): Promise<{ currentActors: number; totalActors: number; workers: number; commandQueue: number }> {
+  /**
+   * Upstream's utilization (actors with workers, all actors, workers, queued commands: none here),
+   * plus the runtime actors run on and whether it isolates them from the host.
+   */
+  async utilization(who: Identity): Promise<{ currentActors: number; totalActors: number; workers: number; commandQueue: number; runtime: string; isolated: boolean }> {
     let totalActors = 0;
     let currentActors = 0;
     let workers = 0;
-    for (const report of await this.actors(who, false)) {
+    await authorize(this.ctx, who, 'tenant.utilization', { kind: 'tenant' });
+    for (const report of await this.reports(who.tenant)) {
       totalActors++;
       if (report.workers.length > 0) currentActors++;
       workers += report.workers.length;
     }
-    return { currentActors, totalActors, workers, commandQueue: 0 };
+    return { currentActors, totalActors, workers, commandQueue: 0, runtime: this.ctx.runtime.name, isolated: this.ctx.runtime.isolated };
   }
 
   /** Every actor of the admin's tenant with its workers and queued messages. */
-  async actors(who: Identity, adminOnly = true): Promise<ActorReport[]> {
-    if (adminOnly) requireAdmin(who);
+  async actors(who: Identity): Promise<ActorReport[]> {
+    await authorize(this.ctx, who, 'tenant.admin', { kind: 'tenant' });
+    return this.reports(who.tenant);
+  }
+
+  private async reports(tenant: string): Promise<ActorReport[]> {
     const reports: ActorReport[] = [];
-    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
+    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(tenant))) {
       const workers: Worker[] = [];
       for await (const [, worker] of this.ctx.store.scan<Worker>(keys.workers(actor.tenant, actor.id))) workers.push(worker);
       reports.push({ actor, workers, messages: await this.inbox.length(actor.dbId) });
@@ -56,7 +64,7 @@ export class Reports {
 
   /** Executions of every actor of the admin's tenant, counted by status with totals. */
   async executions(who: Identity): Promise<ExecutionCounts[]> {
-    requireAdmin(who);
+    await authorize(this.ctx, who, 'tenant.admin', { kind: 'tenant' });
     const counts: ExecutionCounts[] = [];
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
       const c: ExecutionCounts = { actorId: actor.id, total: 0, byStatus: {}, totalCpu: 0, totalIo: 0, totalRuntime: 0 };
@@ -84,8 +92,4 @@ export class Reports {
     for await (const [, w] of this.ctx.store.scan<Worker>(keys.allWorkers)) workers[w.status] = (workers[w.status] ?? 0) + 1;
     return { queues, workers, executions };
   }
-}
-
-function requireAdmin(who: Identity): void {
-  if (!isAdmin(who)) throw new ForbiddenError('Abaco Admin role required.');
 }

@@ -1,6 +1,6 @@
-import { isAdmin, type Identity } from '../auth/identity.js';
+import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
-import { ForbiddenError, NotFoundError } from '../errors.js';
+import { NotFoundError } from '../errors.js';
 import type { Actor } from '../model/actor.js';
 import type { Worker } from '../model/worker.js';
 import { reachActor } from '../registry/access.js';
@@ -14,7 +14,7 @@ export class WorkerAdmin {
   ) {}
 
   async list(who: Identity, identifier: string): Promise<{ actor: Actor; workers: Worker[] }> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'READ');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'actor.read');
     return { actor, workers: await this.pool.list(actor) };
   }
 
@@ -27,16 +27,15 @@ export class WorkerAdmin {
 
   /** Makes sure an actor has `num` workers; returns how many it had before. Admins only. */
   async ensure(who: Identity, identifier: string, num: number): Promise<{ actor: Actor; before: number; started: number }> {
-    if (!isAdmin(who)) throw new ForbiddenError('Not authorized -- only admins are authorized to update workers.');
-    const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'workers.create');
     const before = await this.pool.ensure(actor, num);
     return { actor, before, started: Math.max(0, (actor.stateless ? num : Math.min(num, 1)) - before) };
   }
 
   /** Stops a worker once its current execution is done. */
   async stop(who: Identity, identifier: string, workerId: string): Promise<void> {
+    const { actor } = await reachActor(this.ctx, who, identifier, 'workers.stop');
     await this.get(who, identifier, workerId);
-    const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
     await this.pool.stop(actor, workerId);
   }
 }

@@ -58,6 +58,28 @@ export interface ActorView extends Actor {
   state: unknown;
 }
 
+/**
+ * Fields only admins and privileged users may set (tasdir: admins only), with upstream's refusal for
+ * each, and whether a value counts as set. An actor with any of them set is a privileged actor: only privileged users
+ * and admins may update it.
+ */
+export const PRIVILEGED_FIELDS: readonly [keyof Actor, (value: unknown) => boolean, string, ('privileged' | 'admin')?][] = [
+  ['privileged', (v) => v === true, 'make privileged actors'],
+  ['maxWorkers', (v) => v !== null && v !== undefined, 'set max workers'],
+  ['maxCpus', (v) => v !== null && v !== undefined, 'set max CPUs'],
+  ['memLimit', (v) => v !== null && v !== undefined, 'set mem limit'],
+  ['useContainerUid', (v) => v === true, 'use container uid'],
+  ['queue', (v) => v !== 'default' && v !== undefined, 'set queue'],
+  ['uid', (v) => v !== null && v !== undefined, 'set uid'],
+  ['gid', (v) => v !== null && v !== undefined, 'set gid'],
+  ['tasdir', (v) => v !== null && v !== undefined, 'set tasdir', 'admin'], // filled into mount paths
+];
+
+/** Whether an actor is privileged or has a privileged field set. */
+export function isPrivilegedActor(actor: Actor): boolean {
+  return PRIVILEGED_FIELDS.some(([field, isSet]) => isSet(actor[field]));
+}
+
 /** The fields a caller may set when registering (POST) or updating (PUT) an actor. */
 export const actorInputSchema: InputSchema = {
   type: 'object',

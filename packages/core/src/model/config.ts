@@ -1,3 +1,4 @@
+import type { Role } from '../auth/identity.js';
 import type { InputSchema } from './validate.js';
 
 /** An actor config: a named value shared with several actors, injected as `_actor_configs`. */
@@ -8,7 +9,14 @@ export interface ActorConfig {
   isSecret: boolean;
   /** Comma-separated actor ids and aliases, as given (trimmed). */
   actors: string;
+  /**
+   * The ids of those actors when the config was saved: an alias is resolved then, so a config never
+   * follows an alias to an actor it was not shared with. (Absent in records of older versions.)
+   */
+  actorIds?: string[];
   owner: string;
+  /** The owner's roles when the config was created: its access to the actors is checked with them at each execution. */
+  ownerRoles?: Role[];
   tenant: string;
 }
 

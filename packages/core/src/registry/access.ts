@@ -1,10 +1,12 @@
 import { isAdmin, type Identity } from '../auth/identity.js';
-import { atLeast, highest, WORLD, type Level } from '../auth/levels.js';
+import { highest, WORLD, type Level } from '../auth/levels.js';
+import { enforce, POLICY, type Action } from '../auth/policy.js';
 import type { EngineContext } from '../engine/context.js';
 import { ForbiddenError, NotFoundError } from '../errors.js';
 import { isId } from '../ids.js';
-import type { Actor } from '../model/actor.js';
+import { isPrivilegedActor, type Actor } from '../model/actor.js';
 import type { Alias } from '../model/alias.js';
+import type { ActorConfig } from '../model/config.js';
 import { keys, type PermissionKind } from '../store/keys.js';
 
 /** A resource's permissions: user name to level. */
@@ -15,20 +17,56 @@ export async function readPermissions(ctx: EngineContext, tenant: string, kind: 
 }
 
 /** The level a caller holds on a resource: admin holds UPDATE; everyone else their own or the world's grant. */
-async function levelOf(ctx: EngineContext, who: Identity, kind: PermissionKind, name: string): Promise<Level> {
+export async function levelOf(ctx: EngineContext, who: Identity, kind: PermissionKind, name: string): Promise<Level> {
   if (isAdmin(who)) return 'UPDATE';
   const permissions = await readPermissions(ctx, who.tenant, kind, name);
   return highest(permissions[who.user], permissions[WORLD]);
-}
-
-export async function hasLevel(ctx: EngineContext, who: Identity, kind: PermissionKind, name: string, needed: Level): Promise<boolean> {
-  return atLeast(await levelOf(ctx, who, kind, name), needed);
 }
 
 /** An actor reached through an identifier: its record, and the alias used, if any. */
 export interface Reached {
   actor: Actor;
   alias: Alias | null;
+}
+
+/** What an action is asked on, once found in the caller's tenant. */
+export type Resource =
+  | ({ kind: 'actor' } & Reached)
+  | { kind: 'alias'; alias: Alias }
+  | { kind: 'config'; config: ActorConfig }
+  | { kind: 'tenant' };
+
+/**
+ * Asks the policy (`auth/policy.ts`) whether `who` may do `action` on `resource`, from the facts in
+ * the store: the level held, whether a nonce was made for this resource, whether the actor is
+ * privileged. Throws the refusal (403). Every operation of the engine calls this before acting.
+ */
+export async function authorize(ctx: EngineContext, who: Identity, action: Action, resource: Resource): Promise<void> {
+  const on = POLICY[action].on;
+  if (on !== resource.kind) throw new Error(`The action ${action} is on a ${on}, not a ${resource.kind}.`);
+  const scope = who.nonce;
+  if (resource.kind === 'tenant') return enforce(who, action, { held: 'NONE', nonceFits: false, privilegedActor: false });
+  if (resource.kind === 'actor') {
+    const { actor, alias } = resource;
+    const nonceFits = scope !== undefined && (scope.alias !== null ? alias?.alias === scope.alias : actor.id === scope.actorId);
+    return enforce(who, action, { held: await levelOf(ctx, who, 'actor', actor.id), nonceFits, privilegedActor: isPrivilegedActor(actor) });
+  }
+  if (resource.kind === 'alias') {
+    const name = resource.alias.alias;
+    return enforce(who, action, { held: await levelOf(ctx, who, 'alias', name), nonceFits: scope?.alias === name, privilegedActor: false });
+  }
+  return enforce(who, action, { held: await levelOf(ctx, who, 'config', resource.config.name), nonceFits: false, privilegedActor: false });
+}
+
+/** Whether `authorize` would let `who` do `action` (for filtering lists). */
+export async function allowed(ctx: EngineContext, who: Identity, action: Action, resource: Resource): Promise<boolean> {
+  try {
+    await authorize(ctx, who, action, resource);
+    return true;
+  } catch (e) {
+    if (e instanceof ForbiddenError) return false;
+    throw e;
+  }
 }
 
 /** Finds the actor an identifier (an actor id or an alias) names in the caller's tenant. */
@@ -40,28 +78,9 @@ export async function resolveActor(ctx: EngineContext, tenant: string, identifie
   return { actor, alias: alias ?? null };
 }
 
-/**
- * Resolves an identifier and checks that the caller holds `needed` on the actor (and, when a nonce
- * is in use, that the nonce is for this actor or alias). Refusals use the upstream texts.
- */
-export async function reachActor(ctx: EngineContext, who: Identity, identifier: string, needed: Level): Promise<Reached> {
+/** Resolves an identifier (actor id or alias) in the caller's tenant and authorizes `action` on the actor. */
+export async function reachActor(ctx: EngineContext, who: Identity, identifier: string, action: Action): Promise<Reached> {
   const reached = await resolveActor(ctx, who.tenant, identifier);
-  checkNonceScope(who, reached);
-  if (!(await hasLevel(ctx, who, 'actor', reached.actor.id, needed))) {
-    throw new ForbiddenError('Not authorized -- you do not have access to this actor.');
-  }
+  await authorize(ctx, who, action, { kind: 'actor', ...reached });
   return reached;
-}
-
-/** A nonce made for an actor works for that actor only; one made for an alias, through that alias only. */
-export function checkNonceScope(who: Identity, reached: Reached): void {
-  const scope = who.nonce;
-  if (!scope) return;
-  const fits = scope.alias !== null ? reached.alias?.alias === scope.alias : reached.actor.id === scope.actorId;
-  if (!fits) throw new ForbiddenError('Not authorized -- this nonce is not valid for this actor or alias.');
-}
-
-/** Refuses callers that authenticated with a nonce, for operations outside any one actor. */
-export function refuseNonce(who: Identity): void {
-  if (who.nonce) throw new ForbiddenError('Not authorized -- a nonce only works for the actor or alias it was made for.');
 }

@@ -1,30 +1,20 @@
-import { isPrivileged, type Identity } from '../auth/identity.js';
+import { isAdmin, isPrivileged, type Identity } from '../auth/identity.js';
 import { firstRun, formatNextEx, parseSchedule } from '../cron/schedule.js';
 import type { EngineContext } from '../engine/context.js';
 import { BadRequestError, ForbiddenError } from '../errors.js';
 import { newId } from '../ids.js';
-import { actorDefaults, actorInputSchema, type Actor, type ActorView, type Mount } from '../model/actor.js';
+import { actorDefaults, actorInputSchema, PRIVILEGED_FIELDS, type Actor, type ActorView, type Mount } from '../model/actor.js';
 import { validateInput } from '../model/validate.js';
 import type { BatchOp } from '../store/store.js';
 import { keys } from '../store/keys.js';
-import { hasLevel, reachActor, refuseNonce, resolveActor, type Reached } from './access.js';
+import { allowed, authorize, levelOf, reachActor, resolveActor, type Reached } from './access.js';
+import { atLeast } from '../auth/levels.js';
+import { isHostLoaderVariable } from '../runtime/host-env.js';
 import { ownerPermissions } from './permissions.js';
 import type { StateStore } from './state.js';
 
 const INVALID = 'Invalid actor description';
 const HINT_FORBIDDEN = ['"', "'", '{', '}', '[', ']'];
-
-/** Fields only admins and privileged users may set, with upstream's refusal for each. */
-const PRIVILEGED_FIELDS: [keyof Actor, (value: unknown) => boolean, string][] = [
-  ['privileged', (v) => v === true, 'make privileged actors'],
-  ['maxWorkers', (v) => v !== null, 'set max workers'],
-  ['maxCpus', (v) => v !== null, 'set max CPUs'],
-  ['memLimit', (v) => v !== null, 'set mem limit'],
-  ['useContainerUid', (v) => v === true, 'use container uid'],
-  ['queue', (v) => v !== 'default', 'set queue'],
-  ['uid', (v) => v !== null, 'set uid'],
-  ['gid', (v) => v !== null, 'set gid'],
-];
 
 /** What the execution side of the engine does when actors come, change and go. */
 export interface ActorLifecycle {
@@ -44,10 +34,7 @@ export class ActorRegistry {
   ) {}
 
   async create(who: Identity, input: unknown): Promise<ActorView> {
-    refuseNonce(who);
-    if (!isPrivileged(who) && !who.roles.includes('user')) {
-      throw new ForbiddenError('Not authorized -- missing required role.');
-    }
+    await authorize(this.ctx, who, 'actors.create', { kind: 'tenant' });
     const given = validateInput(actorInputSchema, input, INVALID);
     delete given.force;
     const now = this.ctx.now().toISOString();
@@ -74,16 +61,16 @@ export class ActorRegistry {
   }
 
   async get(who: Identity, identifier: string): Promise<ActorView> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'READ');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'actor.read');
     return this.view(actor);
   }
 
   /** Every actor of the caller's tenant that the caller may READ, oldest first. */
   async list(who: Identity): Promise<ActorView[]> {
-    refuseNonce(who);
+    await authorize(this.ctx, who, 'actors.list', { kind: 'tenant' });
     const visible: ActorView[] = [];
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
-      if (await hasLevel(this.ctx, who, 'actor', actor.id, 'READ')) visible.push(await this.view(actor));
+      if (await allowed(this.ctx, who, 'actor.read', { kind: 'actor', actor, alias: null })) visible.push(await this.view(actor));
     }
     return visible.sort((a, b) => a.createTime.localeCompare(b.createTime));
   }
@@ -94,7 +81,7 @@ export class ActorRegistry {
    * or `force` bumps the revision and puts the actor back to SUBMITTED. The owner never changes.
    */
   async update(who: Identity, identifier: string, input: unknown): Promise<ActorView> {
-    const { actor: before } = await reachActor(this.ctx, who, identifier, 'UPDATE');
+    const { actor: before } = await reachActor(this.ctx, who, identifier, 'actor.update');
     const given = validateInput(actorInputSchema, input, INVALID);
     const force = given.force === true;
     delete given.force;
@@ -122,7 +109,7 @@ export class ActorRegistry {
    * queued messages, executions, logs, results, state, permissions, nonces and aliases.
    */
   async delete(who: Identity, identifier: string): Promise<Actor> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'actor.delete');
     const t = who.tenant;
     await this.ctx.store.update<Actor>(keys.actor(t, actor.id), (a) => (a ? { ...a, status: 'SHUTTING_DOWN' } : a));
     await this.lifecycle.deleting(actor);
@@ -158,14 +145,14 @@ export class ActorRegistry {
    * input gets the same message: roles first, then the rules of the fields.
    */
   private async check(who: Identity, actor: Actor, given: Record<string, unknown>, before: Actor | null): Promise<void> {
-    if (!isPrivileged(who)) {
-      for (const [field, isSet, action] of PRIVILEGED_FIELDS) {
-        const changed = before === null || (given[field] !== undefined && given[field] !== before[field]);
-        if (changed && isSet(actor[field])) {
-          throw new ForbiddenError(`Not authorized -- only admins and privileged users can ${action}.`);
-        }
+    for (const [field, isSet, action, role = 'privileged'] of PRIVILEGED_FIELDS) {
+      if (role === 'privileged' ? isPrivileged(who) : isAdmin(who)) continue;
+      const changed = before === null || (given[field] !== undefined && given[field] !== before[field]);
+      if (changed && isSet(actor[field])) {
+        throw new ForbiddenError(`Not authorized -- only ${role === 'admin' ? 'admins' : 'admins and privileged users'} can ${action}.`);
       }
     }
+    this.checkHostSafety(who, actor, given);
     if (!actor.stateless && actor.maxWorkers !== null && actor.maxWorkers > 1) {
       throw new BadRequestError(`${INVALID}: stateful actors can only have 1 worker.`);
     }
@@ -200,7 +187,7 @@ export class ActorRegistry {
     } catch {
       throw new BadRequestError(refusal);
     }
-    if (!(await hasLevel(this.ctx, who, 'actor', target.actor.id, 'EXECUTE'))) throw new BadRequestError(refusal);
+    if (!atLeast(await levelOf(this.ctx, who, 'actor', target.actor.id), 'EXECUTE')) throw new BadRequestError(refusal);
     if (target.actor.id === actor.id) throw new BadRequestError('Invalid link parameter. An actor cannot link to itself.');
     // Follow the chain of links from the target: reaching this actor again would be a cycle.
     const seen = new Set([actor.id]);
@@ -229,10 +216,36 @@ export class ActorRegistry {
     if (given.cronOn === undefined) actor.cronOn = true;
   }
 
+  /**
+   * Where the runtime does not isolate actors from the host (the process runtime), what would let an
+   * actor take it over is for admins only: an image that is a host path, and variables that change
+   * how host programs load (LD_PRELOAD, BASH_ENV, NODE_OPTIONS...).
+   */
+  private checkHostSafety(who: Identity, actor: Actor, given: Record<string, unknown>): void {
+    if (this.ctx.runtime.isolated || isAdmin(who)) return;
+    if (given.image !== undefined && actor.image.startsWith('/')) {
+      throw new ForbiddenError('Not authorized -- only admins can register an image that is a path of the host (this server runs actors as host processes).');
+    }
+    const unsafe = Object.keys(actor.defaultEnvironment).find(isHostLoaderVariable);
+    if (given.defaultEnvironment !== undefined && unsafe !== undefined) {
+      throw new BadRequestError(`${INVALID}: {'default_environment': 'the variable ${unsafe} changes how host programs start, and this server runs actors as host processes: only admins may set it'}`);
+    }
+  }
+
+  /**
+   * The mounts of an actor from the deployment's templates. A filled path may not climb out of its
+   * template (`..`) or hold a ':' (the engines' bind syntax), whatever a user or tasdir put in it.
+   */
   private mountsFor(who: Identity, actor: Actor): Mount[] {
     const { globalMounts, privilegedMounts } = this.ctx.settings;
     const templates = actor.privileged ? [...globalMounts, ...privilegedMounts] : globalMounts;
-    const fill = (path: string) => path.replaceAll('{username}', actor.owner).replaceAll('{tenant_id}', who.tenant).replaceAll('{tasdir}', actor.tasdir ?? '');
+    const fill = (path: string) => {
+      const filled = path.replaceAll('{username}', actor.owner).replaceAll('{tenant_id}', who.tenant).replaceAll('{tasdir}', actor.tasdir ?? '');
+      if (filled.split('/').includes('..') || filled.includes(':')) {
+        throw new BadRequestError(`${INVALID}: the mount path '${filled}' made from the deployment's template may not contain '..' or ':'.`);
+      }
+      return filled;
+    };
     return templates.map((m) => ({ host_path: fill(m.host_path), container_path: fill(m.container_path), mode: m.mode }));
   }
 }

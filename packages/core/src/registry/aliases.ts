@@ -7,10 +7,9 @@ import { checkName } from '../model/names.js';
 import { validateInput } from '../model/validate.js';
 import { keys } from '../store/keys.js';
 import { WithWrites } from '../store/store.js';
-import { hasLevel, reachActor, refuseNonce } from './access.js';
+import { allowed, authorize, reachActor } from './access.js';
+import type { Action } from '../auth/policy.js';
 import { ownerPermissions, type Shared } from './permissions.js';
-
-const NO_ACCESS = 'Not authorized -- you do not have access to this alias.';
 
 /** Aliases: tenant-unique names for actors, usable wherever an actor id is. */
 export class AliasRegistry {
@@ -18,7 +17,7 @@ export class AliasRegistry {
 
   /** Creates an alias; the caller needs UPDATE on the actor and becomes the alias's owner. */
   async create(who: Identity, input: unknown): Promise<Alias> {
-    refuseNonce(who);
+    await authorize(this.ctx, who, 'aliases.create', { kind: 'tenant' });
     const given = validateInput(aliasInputSchema, input, 'Invalid alias description');
     const name = (given.alias as string).trim();
     checkAliasName(name);
@@ -32,22 +31,22 @@ export class AliasRegistry {
   }
 
   async get(who: Identity, name: string): Promise<Alias> {
-    return this.reach(who, name, 'READ');
+    return this.reach(who, name, 'alias.read');
   }
 
   /** The aliases of the caller's tenant that the caller may READ. */
   async list(who: Identity): Promise<Alias[]> {
-    refuseNonce(who);
+    await authorize(this.ctx, who, 'aliases.list', { kind: 'tenant' });
     const visible: Alias[] = [];
     for await (const [, alias] of this.ctx.store.scan<Alias>(keys.aliases(who.tenant))) {
-      if (await hasLevel(this.ctx, who, 'alias', alias.alias, 'READ')) visible.push(alias);
+      if (await allowed(this.ctx, who, 'alias.read', { kind: 'alias', alias })) visible.push(alias);
     }
     return visible;
   }
 
   /** Points an alias at another actor: needs UPDATE on the alias and on the new actor. */
   async update(who: Identity, name: string, input: unknown): Promise<Alias> {
-    const alias = await this.reach(who, name, 'UPDATE');
+    const alias = await this.reach(who, name, 'alias.update');
     const given = validateInput(aliasInputSchema, { alias: name, ...(input as object) }, 'Invalid alias update description');
     if ((given.alias as string).trim() !== name) {
       throw new BadRequestError('Invalid alias update description. The alias itself cannot be updated in a PUT request.');
@@ -60,7 +59,7 @@ export class AliasRegistry {
 
   /** Deletes an alias with its permissions and its nonces. */
   async delete(who: Identity, name: string): Promise<void> {
-    await this.reach(who, name, 'UPDATE');
+    await this.reach(who, name, 'alias.delete');
     const ops = [
       { type: 'del' as const, key: keys.alias(who.tenant, name) },
       { type: 'del' as const, key: keys.permissions(who.tenant, 'alias', name) },
@@ -74,13 +73,13 @@ export class AliasRegistry {
   /** The alias as a resource with permissions of its own. */
   async shared(who: Identity, name: string): Promise<Shared> {
     const alias = await this.find(who, name);
-    return { kind: 'alias', name, owner: alias.owner, refusal: NO_ACCESS };
+    return { kind: 'alias', name, owner: alias.owner, resource: { kind: 'alias', alias } };
   }
 
   /** The actor an alias is to point at: the caller needs UPDATE on it. */
   private async target(who: Identity, identifier: string) {
     try {
-      return (await reachActor(this.ctx, who, identifier, 'UPDATE')).actor;
+      return (await reachActor(this.ctx, who, identifier, 'actor.share')).actor;
     } catch (e) {
       if (!(e instanceof ForbiddenError)) throw e;
       throw new ForbiddenError('Not authorized -- you do not have UPDATE access to the actor you want to associate with this alias.');
@@ -90,13 +89,12 @@ export class AliasRegistry {
   private async find(who: Identity, name: string): Promise<Alias> {
     const alias = await this.ctx.store.get<Alias>(keys.alias(who.tenant, name));
     if (!alias) throw new NotFoundError(`No alias found: ${name}.`);
-    if (who.nonce && who.nonce.alias !== name) throw new ForbiddenError('Not authorized -- this nonce is not valid for this actor or alias.');
     return alias;
   }
 
-  private async reach(who: Identity, name: string, needed: 'READ' | 'UPDATE'): Promise<Alias> {
+  private async reach(who: Identity, name: string, action: Action): Promise<Alias> {
     const alias = await this.find(who, name);
-    if (!(await hasLevel(this.ctx, who, 'alias', name, needed))) throw new ForbiddenError(NO_ACCESS);
+    await authorize(this.ctx, who, action, { kind: 'alias', alias });
     return alias;
   }
 }

@@ -2,17 +2,18 @@ import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.js';
 import type { Actor } from '../model/actor.js';
-import type { Alias } from '../model/alias.js';
 import { configInputSchema, FORBIDDEN_CONFIG_CHARS, RESERVED_CONFIG_WORDS, type ActorConfig } from '../model/config.js';
 import { checkName } from '../model/names.js';
 import { validateInput } from '../model/validate.js';
 import { keys } from '../store/keys.js';
 import { WithWrites } from '../store/store.js';
-import { hasLevel, reachActor, refuseNonce } from './access.js';
+import { allowed, authorize, levelOf, reachActor } from './access.js';
+import type { Action } from '../auth/policy.js';
+import { atLeast } from '../auth/levels.js';
+import { isId } from '../ids.js';
 import { ownerPermissions, type Shared } from './permissions.js';
 import { SecretBox } from './secrets.js';
 
-const NO_ACCESS = 'You do not have sufficient access to this actor config.';
 const INVALID = 'Invalid actor config description';
 
 /**
@@ -27,7 +28,7 @@ export class ConfigRegistry {
   }
 
   async create(who: Identity, input: unknown): Promise<ActorConfig> {
-    refuseNonce(who);
+    await authorize(this.ctx, who, 'configs.create', { kind: 'tenant' });
     const config = await this.prepare(who, input);
     await this.ctx.store.update<ActorConfig>(keys.config(who.tenant, config.name), (existing) => {
       if (existing) throw new BadRequestError(`Config ${config.name} already exists.`);
@@ -37,30 +38,30 @@ export class ConfigRegistry {
   }
 
   async get(who: Identity, name: string): Promise<ActorConfig> {
-    return this.reach(who, name, 'READ');
+    return this.reach(who, name, 'config.read');
   }
 
   async list(who: Identity): Promise<ActorConfig[]> {
-    refuseNonce(who);
+    await authorize(this.ctx, who, 'configs.list', { kind: 'tenant' });
     const visible: ActorConfig[] = [];
     for await (const [, config] of this.ctx.store.scan<ActorConfig>(keys.configs(who.tenant))) {
-      if (await hasLevel(this.ctx, who, 'config', config.name, 'READ')) visible.push(config);
+      if (await allowed(this.ctx, who, 'config.read', { kind: 'config', config })) visible.push(config);
     }
     return visible;
   }
 
   /** Replaces a config's value, secrecy and actors; its name and owner stay. */
   async update(who: Identity, name: string, input: unknown): Promise<ActorConfig> {
-    const before = await this.reach(who, name, 'UPDATE');
+    const before = await this.reach(who, name, 'config.update');
     const config = await this.prepare(who, { name, ...(input as object) });
     if (config.name !== name) throw new BadRequestError(`${INVALID}: the name of a config cannot be changed.`);
-    const updated = { ...config, owner: before.owner };
+    const updated = { ...config, owner: before.owner, ownerRoles: before.ownerRoles };
     await this.ctx.store.batch([{ type: 'put', key: keys.config(who.tenant, name), value: updated }]);
     return updated;
   }
 
   async delete(who: Identity, name: string): Promise<void> {
-    await this.reach(who, name, 'UPDATE');
+    await this.reach(who, name, 'config.delete');
     await this.ctx.store.batch([
       { type: 'del', key: keys.config(who.tenant, name) },
       { type: 'del', key: keys.permissions(who.tenant, 'config', name) },
@@ -69,21 +70,24 @@ export class ConfigRegistry {
 
   async shared(who: Identity, name: string): Promise<Shared> {
     const config = await this.find(who, name);
-    return { kind: 'config', name, owner: config.owner, refusal: NO_ACCESS };
+    return { kind: 'config', name, owner: config.owner, resource: { kind: 'config', config } };
   }
 
   /**
-   * The `_actor_configs` map of an actor: every config shared with it (by id or by an alias now
-   * pointing at it), secrets decrypted. Only the engine calls this, when it starts an execution.
+   * The `_actor_configs` map of an actor: every config shared with it (by its id, or by an alias that
+   * pointed at it when the config was saved) whose owner still holds UPDATE on it, secrets decrypted.
+   * Only the engine calls this, when it starts an execution.
    */
   async configsFor(actor: Actor): Promise<Record<string, unknown>> {
-    const names = new Set([actor.id]);
-    for await (const [, alias] of this.ctx.store.scan<Alias>(keys.aliases(actor.tenant))) {
-      if (alias.actorId === actor.id) names.add(alias.alias);
-    }
     const out: Record<string, unknown> = {};
     for await (const [, config] of this.ctx.store.scan<ActorConfig>(keys.configs(actor.tenant))) {
-      if (!splitActors(config.actors).some((a) => names.has(a))) continue;
+      const ids = config.actorIds ?? splitActors(config.actors).filter(isId);
+      if (!ids.includes(actor.id)) continue;
+      const owner = { user: config.owner, tenant: config.tenant, roles: config.ownerRoles ?? ['user' as const] };
+      if (!atLeast(await levelOf(this.ctx, owner, 'actor', actor.id), 'UPDATE')) {
+        this.ctx.log.warn({ config: config.name, actor: actor.id }, "config not given: its owner no longer holds UPDATE on the actor");
+        continue;
+      }
       out[config.name] = config.isSecret ? this.secretBox().open(config.value as string) : config.value;
     }
     return out;
@@ -94,15 +98,17 @@ export class ConfigRegistry {
     const name = (given.name as string).trim();
     checkName(name, 'a config name', RESERVED_CONFIG_WORDS, FORBIDDEN_CONFIG_CHARS);
     const actors = splitActors(given.actors as string);
+    const actorIds: string[] = [];
     for (const identifier of actors) {
-      await reachActor(this.ctx, who, identifier, 'UPDATE').catch((e: unknown) => {
+      const { actor } = await reachActor(this.ctx, who, identifier, 'actor.share').catch((e: unknown) => {
         if (e instanceof NotFoundError) throw new BadRequestError(`${INVALID}: actor '${identifier}' in 'actors' does not exist.`);
         throw new ForbiddenError(`Not authorized -- you need UPDATE access to actor '${identifier}' to share a config with it.`);
       });
+      actorIds.push(actor.id);
     }
     const isSecret = given.isSecret as boolean;
     const value = isSecret ? this.secretBox().seal(given.value) : given.value;
-    return { name, value, isSecret, actors: actors.join(','), owner: who.user, tenant: who.tenant };
+    return { name, value, isSecret, actors: actors.join(','), actorIds, owner: who.user, ownerRoles: [...who.roles], tenant: who.tenant };
   }
 
   private secretBox(): SecretBox {
@@ -111,15 +117,14 @@ export class ConfigRegistry {
   }
 
   private async find(who: Identity, name: string): Promise<ActorConfig> {
-    refuseNonce(who);
     const config = await this.ctx.store.get<ActorConfig>(keys.config(who.tenant, name));
     if (!config) throw new NotFoundError(`No config found: ${name}.`);
     return config;
   }
 
-  private async reach(who: Identity, name: string, needed: 'READ' | 'UPDATE'): Promise<ActorConfig> {
+  private async reach(who: Identity, name: string, action: Action): Promise<ActorConfig> {
     const config = await this.find(who, name);
-    if (!(await hasLevel(this.ctx, who, 'config', name, needed))) throw new ForbiddenError(NO_ACCESS);
+    await authorize(this.ctx, who, action, { kind: 'config', config });
     return config;
   }
 }

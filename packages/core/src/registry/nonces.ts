@@ -8,20 +8,22 @@ import type { Actor } from '../model/actor.js';
 import type { Alias } from '../model/alias.js';
 import { validateInput } from '../model/validate.js';
 import { keys } from '../store/keys.js';
-import { hasLevel, reachActor, resolveActor } from './access.js';
+import { authorize, reachActor, resolveActor } from './access.js';
 
 /** What a nonce is made for: an actor (by id or alias, as a route names it) or an alias itself. */
 export type NonceTarget = { actor: string } | { alias: string };
 
 /**
  * Nonces: tokens that stand in for their owner's credentials, for one actor or one alias, at one
- * level, for a limited or unlimited number of uses.
+ * level, for a limited or unlimited number of uses. Managing them needs UPDATE (on the actor, or on
+ * the alias and its actor) and a real identity, never a nonce; execution access tokens are nonces
+ * too, but are never listed or shown.
  */
 export class NonceRegistry {
   constructor(private readonly ctx: EngineContext) {}
 
   async create(who: Identity, target: NonceTarget, input: unknown): Promise<Nonce> {
-    const { actorId, alias } = await this.reach(who, target, 'UPDATE');
+    const { actorId, alias } = await this.reach(who, target);
     const given = validateInput(nonceInputSchema, input, 'Invalid nonce description');
     const allowed: readonly Level[] = alias === null ? LEVELS : LEVELS.filter((l) => l !== 'UPDATE');
     const level = (given.level === undefined ? 'EXECUTE' : String(given.level).toUpperCase()) as Level;
@@ -71,20 +73,21 @@ export class NonceRegistry {
   }
 
   async list(who: Identity, target: NonceTarget): Promise<Nonce[]> {
-    const { actorId, alias } = await this.reach(who, target, 'READ');
+    const { actorId, alias } = await this.reach(who, target);
     const found: Nonce[] = [];
     for await (const [, nonce] of this.ctx.store.scan<Nonce>(keys.nonces(who.tenant))) {
+      if (nonce.executionId !== undefined) continue;
       if (alias !== null ? nonce.alias === alias : nonce.actorId === actorId) found.push(nonce);
     }
     return found.sort((a, b) => a.createTime.localeCompare(b.createTime));
   }
 
   async get(who: Identity, target: NonceTarget, nonceId: string): Promise<Nonce> {
-    return this.find(who, target, nonceId, 'READ');
+    return this.find(who, target, nonceId);
   }
 
   async delete(who: Identity, target: NonceTarget, nonceId: string): Promise<void> {
-    await this.find(who, target, nonceId, 'UPDATE');
+    await this.find(who, target, nonceId);
     await this.ctx.store.batch([{ type: 'del', key: keys.nonce(who.tenant, nonceId) }]);
   }
 
@@ -127,30 +130,24 @@ export class NonceRegistry {
     }
   }
 
-  private async find(who: Identity, target: NonceTarget, nonceId: string, needed: Level): Promise<Nonce> {
-    const { actorId, alias } = await this.reach(who, target, needed);
+  private async find(who: Identity, target: NonceTarget, nonceId: string): Promise<Nonce> {
+    const { actorId, alias } = await this.reach(who, target);
     const nonce = await this.ctx.store.get<Nonce>(keys.nonce(who.tenant, nonceId));
-    const belongs = nonce !== undefined && (alias !== null ? nonce.alias === alias : nonce.actorId === actorId);
+    const belongs = nonce !== undefined && nonce.executionId === undefined && (alias !== null ? nonce.alias === alias : nonce.actorId === actorId);
     if (!nonce || !belongs) throw new NotFoundError('Nonce not found.');
     return nonce;
   }
 
-  /**
-   * Checks the caller's access for a nonce operation. For an alias, the caller needs the level on
-   * the alias and on its actor, and at least UPDATE on the actor to create (upstream since 1.5.0).
-   */
-  private async reach(who: Identity, target: NonceTarget, needed: Level): Promise<{ actorId: string; alias: string | null }> {
+  /** Checks the caller's access for a nonce operation: UPDATE on the actor, or on the alias and its actor. */
+  private async reach(who: Identity, target: NonceTarget): Promise<{ actorId: string; alias: string | null }> {
     if ('actor' in target) {
-      const { actor } = await reachActor(this.ctx, who, target.actor, needed);
+      const { actor } = await reachActor(this.ctx, who, target.actor, 'actor.nonces.manage');
       return { actorId: actor.id, alias: null };
     }
     const alias = await this.ctx.store.get<Alias>(keys.alias(who.tenant, target.alias));
     if (!alias) throw new NotFoundError(`No alias found: ${target.alias}.`);
-    const onAlias = await hasLevel(this.ctx, who, 'alias', alias.alias, needed);
-    const { actor } = await reachActor(this.ctx, who, alias.alias, needed).catch(() => ({ actor: null }));
-    if (!onAlias && !actor) throw new ForbiddenError('Not authorized -- you do not have access to this alias and actor.');
-    if (!onAlias) throw new ForbiddenError('Not authorized -- you do not have access to this alias.');
-    if (!actor) throw new ForbiddenError('Not authorized -- you do not have access to this actor.');
+    await authorize(this.ctx, who, 'alias.nonces.manage', { kind: 'alias', alias });
+    const { actor } = await reachActor(this.ctx, who, alias.alias, 'actor.nonces.manage');
     return { actorId: actor.id, alias: alias.alias };
   }
 }

@@ -1,27 +1,27 @@
 import type { Identity } from '../auth/identity.js';
 import { parseLevel } from '../auth/levels.js';
 import type { EngineContext } from '../engine/context.js';
-import { BadRequestError, ForbiddenError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import { keys, type PermissionKind } from '../store/keys.js';
-import { hasLevel, readPermissions, type Permissions } from './access.js';
+import { authorize, readPermissions, type Permissions, type Resource } from './access.js';
 
 /** A resource whose permissions are being read or changed, once found by its service. */
 export interface Shared {
   kind: PermissionKind;
   name: string;
   owner: string;
-  /** The refusal text when the caller lacks the level needed. */
-  refusal: string;
+  /** The resource, as the policy sees it. */
+  resource: Resource;
 }
 
 export async function listPermissions(ctx: EngineContext, who: Identity, target: Shared): Promise<Permissions> {
-  if (!(await hasLevel(ctx, who, target.kind, target.name, 'READ'))) throw new ForbiddenError(target.refusal);
+  await authorize(ctx, who, `${target.kind}.permissions.read`, target.resource);
   return readPermissions(ctx, who.tenant, target.kind, target.name);
 }
 
 /** Grants `level` to `user` (NONE removes the grant). Needs UPDATE; the owner's grant never changes. */
 export async function grantPermission(ctx: EngineContext, who: Identity, target: Shared, input: { user?: unknown; level?: unknown }): Promise<Permissions> {
-  if (!(await hasLevel(ctx, who, target.kind, target.name, 'UPDATE'))) throw new ForbiddenError(target.refusal);
+  await authorize(ctx, who, `${target.kind}.permissions.grant`, target.resource);
   if (typeof input.user !== 'string' || input.user.trim() === '') {
     throw new BadRequestError("Invalid permission description: {'user': 'is required: the user to grant the level to.'}");
   }

@@ -10,14 +10,14 @@ export class StateStore {
   constructor(private readonly ctx: EngineContext) {}
 
   async get(who: Identity, identifier: string): Promise<{ actor: Actor; state: unknown }> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'READ');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'actor.read');
     if (actor.stateless) throw new NotFoundError('actor is stateless.');
     return { actor, state: await this.current(actor) };
   }
 
   /** Replaces the state; refused for stateless actors with upstream's 404 "actor is stateless.". */
   async set(who: Identity, identifier: string, state: unknown): Promise<Actor> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'state.write');
     if (actor.stateless) throw new NotFoundError('actor is stateless.');
     if (state === undefined || !isJson(state)) {
       throw new BadRequestError('Invalid actor state description: state must be JSON serializable.');
@@ -31,7 +31,7 @@ export class StateStore {
    * (the engine-side form of agavepy's `update_state`).
    */
   async modify(who: Identity, identifier: string, fn: (state: unknown) => unknown): Promise<unknown> {
-    const { actor } = await reachActor(this.ctx, who, identifier, 'UPDATE');
+    const { actor } = await reachActor(this.ctx, who, identifier, 'state.write');
     if (actor.stateless) throw new NotFoundError('actor is stateless.');
     const stored = await this.ctx.store.update<{ state: unknown }>(keys.state(actor.tenant, actor.id), (record) => {
       const state = fn(record === undefined ? {} : record.state);

@@ -1,10 +1,10 @@
 import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
-import { BadRequestError, ForbiddenError } from '../errors.js';
+import { BadRequestError } from '../errors.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Worker } from '../model/worker.js';
-import { hasLevel, reachActor } from '../registry/access.js';
+import { allowed, authorize, reachActor } from '../registry/access.js';
 import { keys } from '../store/keys.js';
 import { hasPhrase, matches, textScore, valueAt } from './match.js';
 import { parseSearch, type SearchQuery } from './query.js';
@@ -62,20 +62,21 @@ export class SearchService {
 
   /** The actors whose records the search may read: one (scoped, or named by actor_id) or every readable one. */
   private async actorsInReach(who: Identity, scope: SearchScope, query: SearchQuery): Promise<Actor[]> {
-    if (scope.actor !== undefined) return [(await reachActor(this.ctx, who, scope.actor, 'READ')).actor];
-    if (who.nonce) throw new ForbiddenError('Nonces cannot be used on the global search endpoint; search within the nonce\'s actor or alias.');
+    if (scope.actor !== undefined) return [(await reachActor(this.ctx, who, scope.actor, 'executions.read')).actor];
+    await authorize(this.ctx, who, 'actors.search', { kind: 'tenant' });
+    const readable = (actor: Actor) => allowed(this.ctx, who, 'executions.read', { kind: 'actor', actor, alias: null });
     const named = query.conditions.find((c) => c.path.length === 1 && c.path[0] === 'actorId' && (c.op === 'eq' || c.op === 'in'));
     const ids = named ? ([] as unknown[]).concat(named.value).map(String) : undefined;
     const actors: Actor[] = [];
     if (ids) {
       for (const id of ids) {
         const actor = await this.ctx.store.get<Actor>(keys.actor(who.tenant, id));
-        if (actor && (await hasLevel(this.ctx, who, 'actor', actor.id, 'READ'))) actors.push(actor);
+        if (actor && (await readable(actor))) actors.push(actor);
       }
       return actors;
     }
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
-      if (await hasLevel(this.ctx, who, 'actor', actor.id, 'READ')) actors.push(actor);
+      if (await readable(actor)) actors.push(actor);
     }
     return actors;
   }

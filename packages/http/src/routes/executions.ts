@@ -2,7 +2,7 @@ import { searching, type Router } from '../route.js';
 
 /** Executions: summary list, details, halt, logs and results. */
 export function executionRoutes(r: Router): void {
-  r.route('GET', '/:actorId/executions', { target: 'actorId' }, async (c) => {
+  r.route('GET', '/:actorId/executions', { action: 'executions.read', target: 'actorId' }, async (c) => {
     if (searching(c)) {
       const result = await c.abaco.search.search(c.who, 'executions', c.query, { actor: c.params.actorId! });
       return c.ok('Executions search completed successfully.', c.present.searchResult(result));
@@ -10,17 +10,17 @@ export function executionRoutes(r: Router): void {
     return c.ok('Actor executions retrieved successfully.', c.present.executionSummary(await c.abaco.executions.list(c.who, c.params.actorId!)));
   });
 
-  r.route('GET', '/:actorId/executions/:executionId', { target: 'actorId' }, async (c) => {
+  r.route('GET', '/:actorId/executions/:executionId', { action: 'executions.read', target: 'actorId' }, async (c) => {
     const { execution } = await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
     return c.ok('Actor execution retrieved successfully.', c.present.execution(execution));
   });
 
-  r.route('DELETE', '/:actorId/executions/:executionId', { target: 'actorId' }, async (c) => {
+  r.route('DELETE', '/:actorId/executions/:executionId', { action: 'executions.halt', target: 'actorId' }, async (c) => {
     await c.abaco.executions.halt(c.who, c.params.actorId!, c.params.executionId!);
     return c.ok(`Issued force quit command for execution ${c.params.executionId}.`, null);
   });
 
-  r.route('GET', '/:actorId/executions/:executionId/logs', { target: 'actorId' }, async (c) => {
+  r.route('GET', '/:actorId/executions/:executionId/logs', { action: 'executions.read', target: 'actorId' }, async (c) => {
     if (searching(c)) {
       await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
       const result = await c.abaco.search.search(c.who, 'logs', c.query, { actor: c.params.actorId!, executionId: c.params.executionId! });
@@ -31,7 +31,7 @@ export function executionRoutes(r: Router): void {
     return c.ok('Logs retrieved successfully.', { logs, _links: { self: `${self}/logs`, owner: c.present.ownerUrl(actor.owner), execution: self } });
   });
 
-  r.route('GET', '/:actorId/executions/:executionId/results', { target: 'actorId' }, async (c) => {
+  r.route('GET', '/:actorId/executions/:executionId/results', { action: 'executions.read', target: 'actorId' }, async (c) => {
     const data = await c.abaco.executions.result(c.who, c.params.actorId!, c.params.executionId!);
     return c.reply.code(200).type('application/octet-stream').send(data);
   });

@@ -37,19 +37,19 @@ const synchronous = (c: Call) => String(c.query._abaco_synchronous ?? '').toLowe
 
 /** Sending messages, counting and purging an actor's inbox. */
 export function messageRoutes(r: Router): void {
-  r.route('GET', '/:actorId/messages', { target: 'actorId' }, async (c) => {
+  r.route('GET', '/:actorId/messages', { action: 'actor.read', target: 'actorId' }, async (c) => {
     const { actor, messages } = await c.abaco.messages.count(c.who, c.params.actorId!);
     return c.ok('Actor messages retrieved successfully.', { messages, _links: { self: `${c.present.actorUrl(actor.id)}/messages`, owner: c.present.ownerUrl(actor.owner) } });
   });
 
-  r.route('POST', '/:actorId/messages', { target: 'actorId', level: 'EXECUTE' }, async (c) => {
+  r.route('POST', '/:actorId/messages', { action: 'messages.send', target: 'actorId' }, async (c) => {
     const input = messageOf(c.body);
     const sync = synchronous(c);
     const { execution, sync: outcome } = await c.abaco.messages.send(c.who, c.params.actorId!, input, { env: envOf(c.query), synchronous: sync });
     // The execution id of a synchronous answer, which has no envelope, is in a header of its own.
     if (outcome && outcome.kind !== 'timeout') c.reply.header('x-abaco-execution-id', execution.id);
     if (outcome?.kind === 'result') return c.reply.code(200).type('application/octet-stream').send(outcome.data);
-    if (outcome?.kind === 'logs') return c.reply.code(200).type('text/html; charset=utf-8').send(outcome.text);
+    if (outcome?.kind === 'logs') return c.reply.code(200).type('text/plain; charset=utf-8').send(outcome.text);
     const self = `${c.present.actorUrl(execution.actorId)}/executions/${execution.id}`;
     const result = c.present.cased({
       executionId: execution.id,
@@ -62,7 +62,7 @@ export function messageRoutes(r: Router): void {
     return c.ok('The request was successful', result);
   });
 
-  r.route('DELETE', '/:actorId/messages', { target: 'actorId' }, async (c) => {
+  r.route('DELETE', '/:actorId/messages', { action: 'messages.purge', target: 'actorId' }, async (c) => {
     const { actor } = await c.abaco.messages.purge(c.who, c.params.actorId!);
     return c.ok('Actor mailbox purged.', { msg: 'Actor mailbox purged.', _links: { self: `${c.present.actorUrl(actor.id)}/messages`, owner: c.present.ownerUrl(actor.owner) } });
   });

@@ -2,16 +2,16 @@ import type { Router } from '../route.js';
 
 /** Utilization (any user) and the admin summaries of actors, workers and executions. */
 export function reportRoutes(r: Router): void {
-  r.route('GET', '/utilization', { target: null }, async (c) => {
+  r.route('GET', '/utilization', { action: 'tenant.utilization' }, async (c) => {
     return c.ok('Abaco utilization returned successfully.', await c.abaco.reports.utilization(c.who));
   });
 
-  r.route('GET', '/admin', { target: null }, async (c) => {
+  r.route('GET', '/admin', { action: 'tenant.admin' }, async (c) => {
     const reports = await c.abaco.reports.actors(c.who);
     const result = reports.map((report) => ({ ...c.present.actor({ ...report.actor, state: undefined }), workers: report.workers.map((w) => c.present.worker(w)), messages: report.messages }));
     return c.ok('Actors retrieved successfully.', c.present.cased({ actors: result, totalActors: reports.length, totalWorkers: reports.reduce((n, r) => n + r.workers.length, 0), totalMessages: reports.reduce((n, r) => n + r.messages, 0) }));
   });
-  r.route('GET', '/admin/workers', { target: null }, async (c) => {
+  r.route('GET', '/admin/workers', { action: 'tenant.admin' }, async (c) => {
     const reports = await c.abaco.reports.actors(c.who);
     const workers = reports.flatMap((report) => report.workers);
     const count = (status: string) => workers.filter((w) => w.status === status).length;
@@ -25,7 +25,7 @@ export function reportRoutes(r: Router): void {
     });
     return c.ok('Workers retrieved successfully.', { summary, workers: workers.map((w) => c.present.worker(w)) });
   });
-  r.route('GET', '/admin/executions', { target: null }, async (c) => {
+  r.route('GET', '/admin/executions', { action: 'tenant.admin' }, async (c) => {
     const counts = await c.abaco.reports.executions(c.who);
     const total = (pick: (x: (typeof counts)[number]) => number) => counts.reduce((n, x) => n + pick(x), 0);
     const summary = c.present.cased({

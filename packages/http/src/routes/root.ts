@@ -1,18 +1,15 @@
-import { isAdmin } from '@abaco/core';
-import { HttpError } from '../envelope.js';
 import type { Router } from '../route.js';
 
 const escape = (text: unknown) => String(text ?? '').replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** Routes at the root, for operators: one cron pass on demand, and the admin dashboard (HTML). */
 export function rootRoutes(r: Router): void {
-  r.route('GET', '/cron', { target: null }, async (c) => {
-    if (!isAdmin(c.who)) throw new HttpError(403, 'Abaco Admin role required.');
-    const ran = await c.abaco.cron.tick();
+  r.route('GET', '/cron', { action: 'tenant.admin' }, async (c) => {
+    const ran = await c.abaco.cron.tickAs(c.who);
     return c.ok(`Cron pass done: ${ran.length} actor(s) got their cron message.`, c.present.cased({ actorIds: ran }));
   });
 
-  r.route('GET', '/admin/dashboard', { target: null }, async (c) => {
+  r.route('GET', '/admin/dashboard', { action: 'tenant.admin' }, async (c) => {
     const reports = await c.abaco.reports.actors(c.who);
     const rows = reports
       .map(({ actor, workers, messages }) => `<tr><td>${escape(actor.id)}</td><td>${escape(actor.name)}</td><td>${escape(actor.image)}</td><td>${escape(actor.status)}</td><td>${escape(actor.owner)}</td><td>${workers.length}</td><td>${messages}</td></tr>`)
