@@ -107,12 +107,19 @@ t.test('bad input on every route: a 4xx in the envelope, never a 500, and nothin
   t.same(await snapshot(), before, 'the data is unchanged');
 });
 
-t.test('CORS: OPTIONS is allowed; responses carry the CORS headers', async (t) => {
-  const api = await startApi(t);
-  const preflight = await api.call('OPTIONS', '/actors/v2', { headers: { origin: 'https://portal.example.org', 'access-control-request-headers': 'authorization' } });
-  t.equal(preflight.status, 200);
+t.test('CORS: only the origins the deployment names may call from a browser, with credentials', async (t) => {
+  const api = await startApi(t, { server: { corsOrigins: ['https://portal.example.org'] } });
+  const preflight = await api.call('OPTIONS', '/actors/v2', { headers: { origin: 'https://portal.example.org', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+  t.equal(preflight.status, 204);
   t.equal(preflight.headers['access-control-allow-origin'], 'https://portal.example.org');
+  t.equal(preflight.headers['access-control-allow-credentials'], 'true');
   t.match(preflight.headers['access-control-allow-methods'], /DELETE/);
   const listed = await api.call('GET', '/actors/v2', { as: 'alice', headers: { origin: 'https://portal.example.org' } });
   t.equal(listed.headers['access-control-allow-origin'], 'https://portal.example.org');
+  const evil = await api.call('GET', '/actors/v2', { as: 'alice', headers: { origin: 'https://evil.example.com' } });
+  t.equal(evil.headers['access-control-allow-origin'], undefined, 'another origin is not echoed');
+
+  const closed = await startApi(t);
+  const none = await closed.call('GET', '/actors/v2', { as: 'alice', headers: { origin: 'https://portal.example.org' } });
+  t.equal(none.headers['access-control-allow-origin'], undefined, 'by default no origin is allowed');
 });

@@ -33,10 +33,11 @@ t.test('the user guide, with plain HTTP requests', async (t) => {
   await finishedOverHttp(api, actor.id, jsonSent.json!.result.execution_id);
   t.same(jsonSent.json!.result.msg, { words: 'a b' });
 
-  // Synchronous message: the logs come back as text
+  // Synchronous message: the logs come back as plain text (never HTML: they are the container's output)
   const sync = await api.call('POST', `/actors/v2/${actor.id}/messages?_abaco_synchronous=true`, { as: 'alice', form: { message: 'one two three' } });
   t.equal(sync.status, 200);
-  t.match(sync.headers['content-type'], /text\/html/);
+  t.match(sync.headers['content-type'], /^text\/plain/);
+  t.equal(sync.headers['x-content-type-options'], 'nosniff');
   t.equal(sync.text, 'Number of words is: 3\n');
 
   // Message count

@@ -15,7 +15,7 @@ t.test('configs: shared values, secrets encrypted at rest and shown encrypted, d
   await abaco.aliases.create(alice, { alias: 'mr_fixer', actorId: b.id });
 
   const plain = await abaco.configs.create(alice, { name: 'config_name', value: '123', actors: a.id, is_secret: false });
-  t.same(plain, { name: 'config_name', value: '123', isSecret: false, actors: a.id, owner: 'alice', tenant: 'TACC' });
+  t.same(plain, { name: 'config_name', value: '123', isSecret: false, actors: a.id, actorIds: [a.id], owner: 'alice', ownerRoles: ['user'], tenant: 'TACC' });
   const value = { key: 'some_key', int_key: 12345, 'a list key': ['a', 4, 3.14159] };
   const secret = await abaco.configs.create(alice, { name: 'db', value, actors: `${a.id}, mr_fixer`, isSecret: 'true' });
   t.equal(secret.actors, `${a.id},mr_fixer`);

@@ -105,7 +105,8 @@ t.test('nonces: levels, uses, scope, and acting as the owner', async (t) => {
   await t.rejects(abaco.nonces.create(alice, { actor: actor.id }, { level: 'ALL' }), { message: "Invalid nonce description. The level attribute must be one of: ('NONE', 'READ', 'EXECUTE', 'UPDATE')" });
   await abaco.permissions.grant(alice, { actor: actor.id }, { user: 'bob', level: 'EXECUTE' });
   await t.rejects(abaco.nonces.create(bob, { actor: actor.id }, {}), { name: 'ForbiddenError' }, 'making a nonce needs UPDATE');
-  t.same((await abaco.nonces.list(bob, { actor: actor.id })).map((n) => n.id), [nonce.id, unlimited.id], 'listing needs READ');
+  await t.rejects(abaco.nonces.list(bob, { actor: actor.id }), { name: 'ForbiddenError' }, 'listing needs UPDATE: nonce ids are credentials');
+  t.same((await abaco.nonces.list(alice, { actor: actor.id })).map((n) => n.id), [nonce.id, unlimited.id]);
   await abaco.nonces.delete(alice, { actor: actor.id }, unlimited.id);
   await t.rejects(abaco.nonces.redeem(unlimited.id, actor.id, 'READ'), { message: 'Nonce does not exist.' });
   await t.rejects(abaco.nonces.get(alice, { actor: other.id }, nonce.id), { name: 'NotFoundError', message: 'Nonce not found.' });

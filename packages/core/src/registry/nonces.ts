@@ -8,7 +8,7 @@ import type { Actor } from '../model/actor.js';
 import type { Alias } from '../model/alias.js';
 import { validateInput } from '../model/validate.js';
 import { keys } from '../store/keys.js';
-import { authorize, reachActor, resolveActor } from './access.js';
+import { allowed, authorize, reachActor, resolveActor } from './access.js';
 
 /** What a nonce is made for: an actor (by id or alias, as a route names it) or an alias itself. */
 export type NonceTarget = { actor: string } | { alias: string };
@@ -146,9 +146,14 @@ export class NonceRegistry {
     }
     const alias = await this.ctx.store.get<Alias>(keys.alias(who.tenant, target.alias));
     if (!alias) throw new NotFoundError(`No alias found: ${target.alias}.`);
-    await authorize(this.ctx, who, 'alias.nonces.manage', { kind: 'alias', alias });
-    const { actor } = await reachActor(this.ctx, who, alias.alias, 'actor.nonces.manage');
-    return { actorId: actor.id, alias: alias.alias };
+    const onAlias = { kind: 'alias' as const, alias };
+    const onActor = { kind: 'actor' as const, ...(await resolveActor(this.ctx, who.tenant, alias.alias)) };
+    if (!who.nonce && !(await allowed(this.ctx, who, 'alias.nonces.manage', onAlias)) && !(await allowed(this.ctx, who, 'actor.nonces.manage', onActor))) {
+      throw new ForbiddenError('Not authorized -- you do not have access to this alias and actor.');
+    }
+    await authorize(this.ctx, who, 'alias.nonces.manage', onAlias);
+    await authorize(this.ctx, who, 'actor.nonces.manage', onActor);
+    return { actorId: onActor.actor.id, alias: alias.alias };
   }
 }
 
