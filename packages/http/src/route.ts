@@ -29,6 +29,21 @@ export interface RouteSpec {
 
 export type Handler = (call: Call) => Promise<FastifyReply | void>;
 
+/** One route of the API as served: the full path and the policy action it does. */
+export interface RouteEntry {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  url: string;
+  action: Action;
+  target: 'actorId' | 'alias' | null;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every route of the Abaco API this server serves, with its action (for documents and tests). */
+    abacoRoutes: RouteEntry[];
+  }
+}
+
 export interface Router {
   route(method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, spec: RouteSpec, handler: Handler): void;
 }
@@ -43,10 +58,11 @@ const callers = new WeakMap<FastifyRequest, Identity>();
  * prefix a route parameter `v2` is a route of `/actors/v2` with the wrong method (`PUT /actors/v2`),
  * never an actor called v2.
  */
-export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, options: ResolvedOptions, prefix: string): Router {
+export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, options: ResolvedOptions, prefix: string, table: RouteEntry[]): Router {
   return {
     route(method, path, spec, handler) {
       const rule = POLICY[spec.action];
+      table.push({ method, url: `${prefix}${path}`, action: spec.action, target: spec.target ?? null });
       app.route({
         method,
         url: path,

@@ -6,7 +6,7 @@ import { registerBodyParsers } from './body.js';
 import { errorStatus, NO_ROUTE } from './envelope.js';
 import { Metrics } from './metrics.js';
 import { resolveOptions, type ServerOptions } from './options.js';
-import { router } from './route.js';
+import { router, type RouteEntry } from './route.js';
 import { actorRoutes } from './routes/actors.js';
 import { executionRoutes } from './routes/executions.js';
 import { messageRoutes } from './routes/messages.js';
@@ -25,6 +25,8 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   const app = Fastify({ bodyLimit: options.maxBodyBytes, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, logger: false });
   const auth = new Authenticator(abaco, options);
   const metrics = new Metrics();
+  const routes: RouteEntry[] = [];
+  app.decorate('abacoRoutes', routes);
 
   // Browsers may call the API only from the origins the deployment names (none by default).
   await app.register(cors, { origin: options.corsOrigins, credentials: true, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
@@ -46,7 +48,7 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   for (const prefix of ['/actors', '/actors/v2']) {
     await app.register(
       async (scope) => {
-        const r = router(scope, abaco, auth, options, prefix);
+        const r = router(scope, abaco, auth, options, prefix, routes);
         sharingRoutes(r);
         reportRoutes(r);
         searchRoutes(r);
@@ -59,7 +61,7 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
     );
   }
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(abaco)));
-  const root = router(app, abaco, auth, options, '');
+  const root = router(app, abaco, auth, options, '', routes);
   rootRoutes(root);
   return app;
 }
