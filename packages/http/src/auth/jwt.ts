@@ -51,7 +51,7 @@ function reason(e: unknown, algorithms: string[]): string {
   }
   if (e instanceof errors.JOSEAlgNotAllowed) return `Invalid JWT: the algorithm is not accepted here (accepted: ${algorithms.join(', ')}).`;
   if (e instanceof errors.JOSEError) return `Invalid JWT: ${e.message.replace(/\.$/, '')}.`;
-  return 'Invalid JWT: it could not be read.';
+  return `Invalid JWT: it could not be verified (${(e as Error).message}).`;
 }
 
 /** Reads a PEM public key; a bad one is an error at start naming the option. */
