@@ -11,6 +11,7 @@ export class InvalidJwt extends UnauthenticatedError {
   override name = 'InvalidJwt';
 }
 
+/** The refusal of a token whose `exp` has passed. */
 export const EXPIRED = 'Invalid JWT: the token has expired.';
 
 /** Reads a JWT's claims without verifying them (jose's `decodeJwt`, part of this package's API). */
