@@ -50,3 +50,56 @@ t.test('search over HTTP: the endpoint, the listing endpoints, permissions, nonc
   ];
   for (const [path, message] of bad) t.match(await api.call('GET', path, { as: 'alice' }), { status: 400, json: { status: 'error', message } }, path);
 });
+
+t.test('like and nlike over HTTP: regular expressions, answered at once whatever the pattern, while the server keeps serving', async (t) => {
+  const api = await startApi(t, { server: { casing: 'camel' } });
+  const create = async (json: unknown) => (await api.call('POST', '/actors/v2', { as: 'alice', json })).json!.result.id as string;
+  const plain = await create({ image: 'abacosamples/wc', description: 'a'.repeat(4000) });
+  const bang = await create({ image: 'test/env', description: `${'a'.repeat(4000)}!` });
+  // 300,000 a's and b's in no pattern, ending in an 'a' and 45 b's: seconds of work for RE2's NFA
+  let seed = 5;
+  const noise = Array.from({ length: 300_000 }, () => ((seed = (seed * 48271) % 2147483647) & 1 ? 'a' : 'b')).join('') + 'a' + 'b'.repeat(45);
+  const big = await create({ image: 'test/env', defaultEnvironment: { NOISE: noise } });
+  const ids = async (query: string) => {
+    const answer = await api.call('GET', `/actors/v2/search/actors?${query}`, { as: 'alice' });
+    t.equal(answer.status, 200, query);
+    return answer.json!.result.search.map((a: { id: string }) => a.id);
+  };
+  const like = (field: string, pattern: string, op = 'like') => `${field}.${op}=${encodeURIComponent(pattern)}`;
+
+  t.same(await ids(like('image', 'abaco')), [plain]);
+  t.same(await ids(like('image', '^abacosamples/')), [plain]);
+  t.same(await ids(like('image', '^[a-z]+/e[nv]+$')), [bang, big], 'character classes');
+  t.same(await ids(like('image', '^abaco', 'nlike')), [bang, big]);
+
+  const [evil, alsoEvil, neverMatches, listing] = await Promise.all([
+    ids(like('description', '^(a+)+$')),
+    ids(like('description', '^(a|a?)+$', 'nlike')),
+    ids(like('description', '(a|aa)*b')),
+    api.call('GET', '/actors/v2', { as: 'alice' }),
+  ]);
+  t.same([evil, alsoEvil, neverMatches], [[plain], [bang], []], 'catastrophic patterns for a backtracking engine answer correctly');
+  t.equal(listing.json!.result.length, 3, 'a request sent alongside them is answered');
+
+  const order: string[] = [];
+  const slow = ids(like('default_environment.NOISE', '(a|b)*a[ab]{45}$')).then((found) => (order.push('search'), found));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const quick = api.call('GET', `/actors/v2/${plain}`, { as: 'alice' }).then((answer) => (order.push('get'), answer));
+  t.equal((await quick).status, 200);
+  t.same(await slow, [big], 'the long match is right');
+  t.same(order, ['get', 'search'], 'a request sent while RE2 works through the long value is answered first');
+
+  const bad: [string, RegExp][] = [
+    [like('description', 'a'.repeat(257)), /'description.like': a pattern may be at most 256 characters; got 257/],
+    [like('image', '(['), /'image.like': '\(\[' is not a valid regular expression in RE2 syntax/],
+    [like('image', '(a)\\1', 'nlike'), /'image.nlike'.*no backreferences or lookaround/],
+    ['skip=9995', /'skip' plus 'limit' may be at most 10000; got skip 9995 and limit 10/],
+    ['skip=9001&limit=1000', /'skip' plus 'limit' may be at most 10000/],
+    [`search=${'x'.repeat(257)}`, /'search' may be at most 256 characters/],
+    [`exactsearch=${'x'.repeat(257)}`, /'exactsearch' may be at most 256 characters/],
+  ];
+  for (const [query, message] of bad) t.match(await api.call('GET', `/actors/v2/search/actors?${query}`, { as: 'alice' }), { status: 400, json: { status: 'error', message } }, query.slice(0, 40));
+  t.match(await api.call('GET', `/actors/v2/${plain}/executions?${like('status', '(')}`, { as: 'alice' }), { status: 400, json: { message: /'status.like'/ } }, 'on listing endpoints too');
+  t.equal((await api.call('GET', '/actors/v2/search/actors?skip=9001&limit=1000', { as: 'root' })).status, 400, 'admins too');
+  t.equal((await api.call('GET', '/actors/v2/search/actors?skip=9990&limit=10', { as: 'alice' })).status, 200, 'up to the cap');
+});

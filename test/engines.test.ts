@@ -24,12 +24,13 @@ for (const [name, connect] of Object.entries(engines)) {
     t.teardown(() => rmSync(dir, { recursive: true, force: true }));
     // Containers run as a non-root user, as the owner's uid:gid would be in a deployment.
     writeFileSync(join(dir, 'abaco.json'), JSON.stringify({ settings: { userIds: { admin: '4001:4002' } } }));
-    const server = await startServe(['--runtime', name, '--config', 'abaco.json'], dir);
+    writeFileSync(join(dir, 'users.json'), JSON.stringify({ tokens: { 'alice-token': { user: 'alice', tenant: 'TACC', roles: ['user'] } } }));
+    const server = await startServe(['--runtime', name, '--config', 'abaco.json', '--users', 'users.json'], dir);
     t.teardown(() => server.stop());
     t.match(server.lines.join('\n'), new RegExp(`runtime: ${name}`));
     const token = readFileSync(join(dir, 'abaco-data', 'admin-token'), 'utf8').trim();
-    const call = async (method: string, path: string, body?: { form?: Record<string, string>; json?: unknown; bytes?: Buffer }) => {
-      const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    const call = async (method: string, path: string, body?: { form?: Record<string, string>; json?: unknown; bytes?: Buffer; token?: string }) => {
+      const headers: Record<string, string> = { authorization: `Bearer ${body?.token ?? token}` };
       let payload: string | Buffer | undefined;
       if (body?.form) (headers['content-type'] = 'application/x-www-form-urlencoded'), (payload = new URLSearchParams(body.form).toString());
       if (body?.json) (headers['content-type'] = 'application/json'), (payload = JSON.stringify(body.json));
@@ -39,7 +40,7 @@ for (const [name, connect] of Object.entries(engines)) {
       const json = String(response.headers['content-type']).includes('json') ? JSON.parse(bytes.toString()) : undefined;
       return { status: response.statusCode, bytes, json };
     };
-    const register = async (image: string, more: Record<string, unknown> = {}) => (await call('POST', '/actors/v2', { json: { image, ...more } })).json.result.id as string;
+    const register = async (image: string, more: Record<string, unknown> = {}, as = token) => (await call('POST', '/actors/v2', { json: { image, ...more }, token: as })).json.result.id as string;
     const send = async (actor: string, body: Parameters<typeof call>[2]) => (await call('POST', `/actors/v2/${actor}/messages`, body)).json.result.execution_id as string;
     const finished = async (actor: string, execution: string) => {
       for (const deadline = Date.now() + 60_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
@@ -99,6 +100,17 @@ for (const [name, connect] of Object.entries(engines)) {
       const execution = await send(actor, { form: { message: 'x' } });
       await finished(actor, execution);
       t.match(await logs(actor, execution), /^67108864\n(50000|50000 100000)\n$/);
+    });
+
+    t.test('an actor of a user without userIds runs as nobody, with the default memory and CPU limits', async (t) => {
+      const who = await register('abaco-test/id', {}, 'alice-token');
+      const idRun = await send(who, { form: { message: 'x' }, token: 'alice-token' });
+      await finished(who, idRun);
+      t.equal(await logs(who, idRun), '65534:65534\n');
+      const limits = await register('abaco-test/memory', {}, 'alice-token');
+      const limitsRun = await send(limits, { form: { message: 'x' }, token: 'alice-token' });
+      await finished(limits, limitsRun);
+      t.match(await logs(limits, limitsRun), /^2147483648\n(100000|100000 100000)\n$/, '2g and one CPU');
     });
 
     t.test('an image that does not exist puts the actor in ERROR with a readable message', async (t) => {

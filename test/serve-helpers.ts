@@ -7,7 +7,10 @@ export const ABACO_BIN = fileURLToPath(new URL('../packages/cli/bin/run.js', imp
 export interface Server {
   child: ChildProcess;
   url: string;
+  /** Lines printed on stdout so far. */
   lines: string[];
+  /** What was printed on stderr so far (warnings). */
+  stderr(): string;
   /** Sends a signal and resolves with the exit code. */
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
@@ -31,6 +34,7 @@ export async function startServe(args: string[], cwd: string, env: NodeJS.Proces
     child,
     url,
     lines,
+    stderr: () => stderr,
     async stop(signal = 'SIGTERM') {
       child.kill(signal);
       return exited;

@@ -44,3 +44,45 @@ t.test('abaco serve: works with no flags, keeps its admin token, stops cleanly a
   t.ok(executions.every((e) => e.status === 'COMPLETE'), 'every message accepted before the stop ran, after the restart if not before');
   t.equal(await second.stop('SIGINT'), 0);
 });
+
+t.test('abaco serve --runtime auto without an engine warns loudly that actors run as host processes, and says what they may run', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'abaco-serve-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'abaco.json'), JSON.stringify({ images: { 'test/hello': ['sh', '-c', 'echo hello'], 'test/env': ['env'] } }));
+  const noEngines = ['--docker-host', join(dir, 'no-docker.sock'), '--podman-host', join(dir, 'no-podman.sock')];
+
+  const server = await startServe(['--config', 'abaco.json', ...noEngines], dir);
+  t.teardown(() => server.stop());
+  const warning = server.stderr();
+  t.match(warning, /^WARNING: actors run as host processes, with NO ISOLATION: no container engine is reachable\.$/m);
+  t.match(warning, /no-docker\.sock[\s\S]*no-podman\.sock/, 'naming the engines it tried');
+  t.match(warning, process.getuid!() === 0 ? /running as root, or as the uid:gid that the "userIds" setting gives/ : /running as \S+ \(uid \d+\), the user running abaco serve/, 'saying as whom actors run');
+  t.match(warning, /images: test\/hello, test\/env; absolute paths of host executables: refused/);
+  t.match(warning, /start Docker or Podman/);
+  t.match(warning, /--runtime process/, 'and how to silence it');
+  t.ok(server.lines.includes('runtime: process (host processes, no isolation); images: test/hello, test/env; absolute paths of host executables: refused'), 'the start lines name the runtime and its images');
+
+  const token = readFileSync(join(dir, 'abaco-data', 'admin-token'), 'utf8').trim();
+  const refused = (await call(server.url, token, 'POST', '/actors/v2', { image: '/bin/sh' })).json.result;
+  let actor = refused;
+  for (const deadline = Date.now() + 10_000; actor.status !== 'ERROR' && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    actor = (await call(server.url, token, 'GET', `/actors/v2/${refused.id}`)).json.result;
+  }
+  t.equal(actor.status, 'ERROR', 'an absolute path of a host executable does not run');
+  t.match(actor.status_message, /--allow-host-executables/, 'and the actor says how to allow it');
+  await server.stop();
+
+  const allowed = await startServe(['--config', 'abaco.json', '--runtime', 'process', '--allow-host-executables'], dir);
+  t.teardown(() => allowed.stop());
+  t.notMatch(allowed.stderr(), /WARNING/, '--runtime process: no warning');
+  t.ok(allowed.lines.includes('runtime: process (host processes, no isolation); images: test/hello, test/env; absolute paths of host executables: allowed (--allow-host-executables)'));
+  const env = (await call(allowed.url, token, 'POST', '/actors/v2', { image: '/usr/bin/env' })).json.result;
+  const executionId = (await call(allowed.url, token, 'POST', `/actors/v2/${env.id}/messages`, { message: 'ran on the host' })).json.result.execution_id;
+  let execution: any;
+  for (const deadline = Date.now() + 10_000; execution?.status !== 'COMPLETE' && Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    execution = (await call(allowed.url, token, 'GET', `/actors/v2/${env.id}/executions/${executionId}`)).json.result;
+  }
+  t.equal(execution.status, 'COMPLETE', 'with --allow-host-executables a host executable runs');
+  const logs = (await call(allowed.url, token, 'GET', `/actors/v2/${env.id}/executions/${executionId}/logs`)).json.result.logs;
+  t.match(logs, /^MSG=ran on the host$/m);
+});

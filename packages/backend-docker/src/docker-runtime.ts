@@ -55,6 +55,9 @@ export class DockerRuntime implements ContainerRuntime {
         Memory: spec.memoryBytes,
         MemorySwap: spec.memoryBytes, // no swap beyond the limit: the limit is the limit
         NanoCpus: spec.nanoCpus,
+        PidsLimit: spec.pidsLimit,
+        ...(spec.capabilities ? { CapDrop: ['ALL'], CapAdd: spec.capabilities } : {}),
+        SecurityOpt: spec.noNewPrivileges ? ['no-new-privileges'] : undefined,
         Privileged: spec.privileged,
         NetworkMode: spec.network ?? 'none',
       },

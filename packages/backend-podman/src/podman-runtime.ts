@@ -67,11 +67,14 @@ export class PodmanRuntime implements ContainerRuntime {
       user: spec.user,
       labels: spec.labels,
       privileged: spec.privileged,
+      ...(spec.capabilities ? { cap_drop: ['ALL'], cap_add: spec.capabilities } : {}),
+      no_new_privileges: spec.noNewPrivileges ?? false,
       netns: { nsmode: spec.network ?? 'none' },
       mounts: spec.mounts.map((m) => ({ type: 'bind', source: m.hostPath, destination: m.containerPath, options: [m.readOnly ? 'ro' : 'rw'] })),
       resource_limits: {
         ...(spec.memoryBytes ? { memory: { limit: spec.memoryBytes, swap: spec.memoryBytes } } : {}),
         ...(spec.nanoCpus ? { cpu: { period: 100_000, quota: Math.round(spec.nanoCpus / 10_000) } } : {}),
+        ...(spec.pidsLimit ? { pids: { limit: spec.pidsLimit } } : {}),
       },
     })) as { Id: string };
     const id = created.Id;

@@ -16,5 +16,6 @@ if (reachable !== true && process.env.CI) {
     missingHost: 'unix:///nonexistent/podman.sock',
     limitsImage: 'abaco-test/memory',
     sleepImage: 'abaco-test/sleep',
+    shellImage: 'abaco-test/busybox',
   });
 }

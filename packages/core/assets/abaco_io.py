@@ -1,13 +1,14 @@
 """Execution I/O helper of the Abaco engine (Node has no Unix datagram sockets and no mkfifo).
 
-Commands, one per line on stdin:
-  results <id> <path>          bind a Unix datagram socket at <path>; each datagram is one result
-  close <id>                   drain and close the socket <id>
-  fifo <id> <path> <source>    make a FIFO at <path> and copy the file <source> into it once read
-  unfifo <id>                  give up on FIFO <id> (the actor never read it) and remove it
+Commands on stdin, one JSON object per line ("owner" is [uid, gid] of the container's user, or null):
+  {"cmd": "results", "id", "path", "owner"}           bind a Unix datagram socket at path; each datagram is one result
+  {"cmd": "close", "id"}                              drain and close the socket id
+  {"cmd": "fifo", "id", "path", "source", "owner"}    make a FIFO at path and copy the file source into it once read
+  {"cmd": "unfifo", "id"}                             give up on FIFO id (the actor never read it) and remove it
 Answers on stdout, each a header line "<kind> <id> <length>" and <length> bytes of data:
   bound, closed, result, fifo-ready, fifo-done, error
 """
+import json
 import os
 import selectors
 import socket
@@ -34,12 +35,30 @@ def remove(path):
         pass
 
 
-def open_results(ident, path):
+def give(path, owner, open_mode):
+    """Makes path usable by the container's user only: its owner, mode 0600.
+
+    When that user is not known (an actor that runs as its image's user, useContainerUid) or the
+    file cannot be given away (the engine does not run as root), the file stays the engine's with
+    open_mode, which lets any user in: then what keeps others out is the folder (0711: it cannot be
+    listed) and the execution's random id in the file name.
+    """
+    os.chmod(path, 0o600)
+    if owner is not None:
+        try:
+            os.chown(path, owner[0], owner[1])
+            return
+        except PermissionError:
+            pass
+    os.chmod(path, open_mode)
+
+
+def open_results(ident, path, owner):
     remove(path)
     sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 1 << 22)
     sock.bind(path)
-    os.chmod(path, 0o777)
+    give(path, owner, 0o666)  # sending to a socket needs write permission
     sock.setblocking(False)
     selector.register(sock, selectors.EVENT_READ, ident)
     sockets[ident] = (sock, path)
@@ -76,10 +95,10 @@ def feed(ident, path, source):
         remove(path)
 
 
-def open_fifo(ident, path, source):
+def open_fifo(ident, path, source, owner):
     remove(path)
-    os.mkfifo(path, 0o666)
-    os.chmod(path, 0o666)
+    os.mkfifo(path, 0o600)
+    give(path, owner, 0o644)  # the actor only reads it
     fifos[ident] = path
     threading.Thread(target=feed, args=(ident, path, source), daemon=True).start()
     emit("fifo-ready", ident)
@@ -97,22 +116,23 @@ def close_fifo(ident):
 
 
 def command(line):
-    parts = line.split(" ")
-    kind, ident, args = parts[0], parts[1], parts[2:]
+    request = json.loads(line)
+    kind, ident = request["cmd"], request["id"]
     try:
         if kind == "results":
-            open_results(ident, args[0])
+            open_results(ident, request["path"], request["owner"])
         elif kind == "close":
             close_results(ident)
         elif kind == "fifo":
-            open_fifo(ident, args[0], args[1])
+            open_fifo(ident, request["path"], request["source"], request["owner"])
         elif kind == "unfifo":
             close_fifo(ident)
-    except (OSError, KeyError, IndexError) as e:
+    except (OSError, KeyError) as e:
         emit("error", ident, f"{kind}: {e}".encode())
 
 
 def main():
+    os.umask(0o077)  # what this helper makes is private until given to its user
     stdin = sys.stdin.buffer
     os.set_blocking(stdin.fileno(), False)
     selector.register(stdin, selectors.EVENT_READ, None)

@@ -28,6 +28,7 @@ export { MqemitterBus } from './bus/mqemitter-bus.js';
 export { ImageUnavailableError, type BindMount, type ContainerRuntime, type ContainerSpec, type ExitInfo, type LogChunk, type RunningContainer, type Usage } from './runtime/runtime.js';
 export { exitedState } from './runtime/final-state.js';
 export { ProcessRuntime, type ProcessRuntimeOptions } from './runtime/process-runtime.js';
+export { isHostLoaderVariable } from './runtime/host-env.js';
 export type { ActorReport, ExecutionCounts } from './execution/reports.js';
 export { DockerStreamDemuxer } from './runtime/docker-stream.js';
 export { COLLECTIONS, type Collection, type LogRecord, type SearchResult, type SearchScope } from './search/search.js';

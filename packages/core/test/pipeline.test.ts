@@ -2,8 +2,9 @@ import { createHash, randomBytes } from 'node:crypto';
 import t from 'tap';
 import { SecretBox } from '../src/registry/secrets.js';
 import { ProcessRuntime } from '../src/runtime/process-runtime.js';
+import type { ContainerRuntime, ContainerSpec } from '../src/runtime/runtime.js';
 import { alice, bob, priv } from './helpers.js';
-import { eventually, finished, runningEngine } from './pipeline-helpers.js';
+import { eventually, finished, images, runningEngine } from './pipeline-helpers.js';
 
 t.test('the quickstart: the word-count actor counts the words of its message', async (t) => {
   const abaco = await runningEngine(t);
@@ -72,9 +73,47 @@ t.test('containers run as the uid:gid of the actor, else of its owner (setting u
   const sender = await withIds.actors.create(alice, { image: 'test/id-result' });
   const sent = await withIds.messages.send(alice, sender.id, { kind: 'str', text: '' }, { synchronous: true });
   t.same(sent.sync, { kind: 'result', data: Buffer.from('4001') }, 'an actor running as another user reaches its results socket');
+  const nobody = await withIds.actors.create(bob, { image: 'test/id' });
+  const unnamed = await withIds.messages.send(bob, nobody.id, { kind: 'str', text: '' }, { synchronous: true });
+  t.same(unnamed.sync, { kind: 'logs', text: '65534:65534\n' }, 'an owner without userIds runs as defaultContainerUser (nobody)');
   const imageUser = await withIds.actors.create(priv, { image: 'test/id', useContainerUid: true });
   const image = await withIds.messages.send(priv, imageUser.id, { kind: 'str', text: '' }, { synchronous: true });
   t.same(image.sync, { kind: 'logs', text: `${process.getuid!()}:${process.getgid!()}\n` }, 'useContainerUid: the image\'s (here the engine\'s) user');
+});
+
+t.test("the results socket and the FIFO belong to the container's user, mode 0600", async (t) => {
+  const look = 'for f in _abaco_results.sock _abaco_binary_data; do [ -e "$ABACO_ROOT/$f" ] && stat -L -c "$f %a %u:%g" "$ABACO_ROOT/$f"; done; cat "$ABACO_ROOT/_abaco_binary_data" | wc -c';
+  const abaco = await runningEngine(t, { runtime: new ProcessRuntime({ images: { 'test/look': ['sh', '-c', look] } }), settings: { userIds: { alice: '4001:4002' } } });
+  const actor = await abaco.actors.create(alice, { image: 'test/look' });
+  const { sync } = await abaco.messages.send(alice, actor.id, { kind: 'binary', data: Buffer.from('12345') }, { synchronous: true });
+  t.same(sync, { kind: 'logs', text: '_abaco_results.sock 600 4001:4002\n_abaco_binary_data 600 4001:4002\n5\n' }, 'owned by 4001:4002, which reads the FIFO');
+  const ownImage = await abaco.actors.create(priv, { image: 'test/look', useContainerUid: true });
+  const open = await abaco.messages.send(priv, ownImage.id, { kind: 'binary', data: Buffer.from('12') }, { synchronous: true });
+  t.same(open.sync, { kind: 'logs', text: `_abaco_results.sock 666 ${process.getuid!()}:${process.getgid!()}\n_abaco_binary_data 644 ${process.getuid!()}:${process.getgid!()}\n2\n` }, "the image's user is not known: the engine's files, open to it");
+});
+
+t.test('containers get the deployment limits unless a privileged user set their own; no capabilities unless privileged', async (t) => {
+  const specs: ContainerSpec[] = [];
+  const processes = new ProcessRuntime({ images });
+  const recording: ContainerRuntime = {
+    name: processes.name, isolated: processes.isolated, ensureImage: (image) => processes.ensureImage(image),
+    run: (spec) => (specs.push(spec), processes.run(spec)), cleanup: () => processes.cleanup(), close: () => processes.close(),
+  };
+  const abaco = await runningEngine(t, { runtime: recording });
+  const plain = await abaco.actors.create(alice, { image: 'abacosamples/wc' });
+  await abaco.messages.send(alice, plain.id, { kind: 'str', text: 'x' }, { synchronous: true });
+  t.match(specs.pop(), { user: '65534:65534', memoryBytes: 2 * 1024 ** 3, nanoCpus: 1e9, pidsLimit: 512, capabilities: [], noNewPrivileges: true, privileged: false });
+  const own = await abaco.actors.create(priv, { image: 'abacosamples/wc', memLimit: '64m', maxCpus: 500_000_000, privileged: true });
+  await abaco.messages.send(priv, own.id, { kind: 'str', text: 'x' }, { synchronous: true });
+  const privileged = specs.pop()!;
+  t.match(privileged, { memoryBytes: 64 * 1024 ** 2, nanoCpus: 500_000_000, pidsLimit: 512, privileged: true });
+  t.equal(privileged.capabilities, undefined, "a privileged actor keeps the engine's privileged mode");
+  t.equal(privileged.noNewPrivileges, undefined);
+
+  const unlimited = await runningEngine(t, { runtime: recording, settings: { containerMemLimit: null, containerMaxCpus: null, containerPidsLimit: 64, defaultContainerUser: null } });
+  const free = await unlimited.actors.create(alice, { image: 'abacosamples/wc' });
+  await unlimited.messages.send(alice, free.id, { kind: 'str', text: 'x' }, { synchronous: true });
+  t.match(specs.pop(), { user: undefined, memoryBytes: undefined, nanoCpus: undefined, pidsLimit: 64, capabilities: [] }, 'settings turn the defaults off, never the pids limit');
 });
 
 t.test('binary messages reach the actor through the FIFO, byte for byte', async (t) => {

@@ -16,12 +16,70 @@ inboxConformance('kept in a level store on disk', async () => {
 
 busConformance('mqemitter', async () => new MqemitterBus());
 
-runtimeConformance('process', async () => ({ runtime: new ProcessRuntime(), shellImage: '/bin/sh', mountRoot: '$ABACO_ROOT' }));
+runtimeConformance('process', async () => ({ runtime: new ProcessRuntime({ images: { 'test/shell': ['sh'] } }), shellImage: 'test/shell', mountRoot: '$ABACO_ROOT' }));
 
 t.test('the process runtime: what an image names', async (t) => {
   const runtime = new ProcessRuntime({ images: { 'abacosamples/wc': ['sh', '-c', 'echo hi'] } });
   await runtime.ensureImage('abacosamples/wc');
-  await runtime.ensureImage('/bin/sh');
   await t.rejects(runtime.ensureImage('busybox'), { message: /Image busybox is not present and cannot be pulled \(runtime: process\)/ });
-  await t.rejects(runtime.ensureImage('/etc/passwd'), { name: 'ImageUnavailableError' }, 'a file that is not executable is not an image');
+  for (const name of ['constructor', '__proto__', 'toString']) {
+    await t.rejects(runtime.ensureImage(name), { name: 'ImageUnavailableError' }, `${name} is not an image`);
+  }
+});
+
+t.test('the process runtime refuses absolute paths of host executables unless allowHostExecutables is set', async (t) => {
+  const strict = new ProcessRuntime();
+  await t.rejects(strict.ensureImage('/bin/sh'), {
+    name: 'ImageUnavailableError',
+    message: /Image \/bin\/sh is not present and cannot be pulled \(runtime: process\).*allowHostExecutables: true \(abaco serve --allow-host-executables\)/,
+  });
+  const spec = { image: '/bin/sh', env: {}, mounts: [], privileged: false, labels: {} };
+  await t.rejects(strict.run(spec), { name: 'ImageUnavailableError' }, 'run refuses it too');
+  await t.rejects(strict.run({ ...spec, command: ['sh', '-c', 'echo ran'] }), { name: 'ImageUnavailableError' }, 'even with a command override');
+
+  const open = new ProcessRuntime({ allowHostExecutables: true });
+  await open.ensureImage('/bin/sh');
+  await t.rejects(open.ensureImage('/etc/passwd'), { name: 'ImageUnavailableError', message: /Image \/etc\/passwd .*not an executable file/ });
+  const c = await open.run({ ...spec, command: ['sh', '-c', 'echo ran'] });
+  t.teardown(() => c.remove());
+  let out = '';
+  for await (const chunk of c.logs) out += chunk.text;
+  t.equal(out, 'ran\n');
+  t.equal((await c.wait()).exitCode, 0);
+});
+
+t.test('the process runtime never passes loader variables to the process; other variables pass', async (t) => {
+  const runtime = new ProcessRuntime({ images: { 'test/env': ['sh', '-c', 'env'] } });
+  const given = {
+    LD_PRELOAD: '/tmp/evil.so',
+    LD_LIBRARY_PATH: '/tmp',
+    BASH_ENV: '/tmp/evil.sh',
+    ENV: '/tmp/evil.sh',
+    NODE_OPTIONS: '--require /tmp/evil.js',
+    PYTHONPATH: '/tmp',
+    PERL5OPT: '-Mevil',
+    BASH_FUNC_echo: '() { :; }',
+    PATH: '/tmp/evil-bin',
+    HOME: '/tmp',
+    MSG: 'hello',
+    ld_preload: 'lower case is not read by the loader',
+    _abaco_actor_id: 'A1',
+    LANG: 'C',
+  };
+  const c = await runtime.run({ image: 'test/env', env: given, mounts: [], privileged: false, labels: {} });
+  t.teardown(() => c.remove());
+  let out = '';
+  for await (const chunk of c.logs) out += chunk.text;
+  t.equal((await c.wait()).exitCode, 0);
+  const seen = new Map(out.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+  for (const name of ['LD_PRELOAD', 'LD_LIBRARY_PATH', 'BASH_ENV', 'ENV', 'PYTHONPATH', 'PERL5OPT', 'BASH_FUNC_echo', 'HOME']) {
+    t.notOk(seen.has(name), `${name} does not reach the process`);
+  }
+  // tap instruments the processes its tests spawn through NODE_OPTIONS: what matters is that ours is not there.
+  t.notMatch(seen.get('NODE_OPTIONS') ?? '', /evil/, 'the NODE_OPTIONS given does not reach the process');
+  t.equal(seen.get('PATH'), process.env.PATH, "PATH is the host's");
+  t.equal(seen.get('MSG'), 'hello');
+  t.equal(seen.get('ld_preload'), 'lower case is not read by the loader');
+  t.equal(seen.get('_abaco_actor_id'), 'A1');
+  t.equal(seen.get('LANG'), 'C');
 });

@@ -1,5 +1,8 @@
 import t from 'tap';
+import { PatternFilter } from '../src/search/patterns.js';
 import { parseSearch } from '../src/search/query.js';
+import { RegexTimeoutError, RegexWorker } from '../src/search/regex-worker.js';
+import { Top } from '../src/search/top.js';
 import { parseSearchTime } from '../src/search/times.js';
 import { keys } from '../src/store/keys.js';
 import type { Execution } from '../src/model/execution.js';
@@ -39,7 +42,14 @@ t.test('query parameters: operators, conversions, and refusals naming the parame
   t.throws(() => parseSearch({ 'status.in': 'READY' }, 100), { message: /'status.in': expected a list/ });
   t.throws(() => parseSearch({ 'start_time.gt': 'yesterday' }, 100), { message: /'start_time.gt': 'yesterday' is not a date/ });
   t.throws(() => parseSearch({ 'runtime.between': '1' }, 100), { message: /'runtime.between': between takes two values/ });
-  t.throws(() => parseSearch({ 'image.like': '([' }, 100), { message: /'image.like'/ });
+  t.throws(() => parseSearch({ 'image.like': 'a'.repeat(257) }, 100), { message: /'image.like': a pattern may be at most 256 characters; got 257/ });
+  t.same(parseSearch({ 'image.nlike': 'a'.repeat(256) }, 100).patterns, [{ parameter: 'image.nlike', path: ['image'], negated: true, pattern: 'a'.repeat(256) }]);
+  t.throws(() => parseSearch({ search: 'x'.repeat(257) }, 100), { message: /'search' may be at most 256 characters; got 257/ });
+  t.throws(() => parseSearch({ exactsearch: 'x'.repeat(300) }, 100), { message: /'exactsearch' may be at most 256 characters; got 300/ });
+  t.same(parseSearch({ skip: '9990', limit: '10' }, 100).skip, 9990, 'skip + limit up to 10000');
+  t.throws(() => parseSearch({ skip: '9991', limit: '10' }, 100), { message: /'skip' plus 'limit' may be at most 10000; got skip 9991 and limit 10/ });
+  t.throws(() => parseSearch({ skip: '99999999999999999999' }, 100), { message: /'skip' plus 'limit' may be at most 10000/ });
+  t.equal(parseSearch({ limit: '20000' }, 20000).limit, 20000, 'a larger limit setting widens the window');
   t.same(parseSearch({ 'status.foo': 'x' }, 100).conditions[0]!.path, ['status', 'foo'], 'an unknown operator reads as a nested field, which matches nothing');
 });
 
@@ -76,6 +86,17 @@ t.test('search over actors, executions, workers and logs: operators, full text, 
   t.same(idsOf(await search(alice, 'actors', { 'image.neq': 'abacosamples/wc' })), [a1.id]);
   t.same(idsOf(await search(alice, 'actors', { 'image.like': 'samples/t' })), [a1.id]);
   t.same(idsOf(await search(alice, 'actors', { 'image.nlike': 'samples/t' })), [a2.id]);
+  t.same(idsOf(await search(alice, 'actors', { 'image.like': '^abacosamples/' })), [a1.id, a2.id], 'like is a regular expression');
+  t.same(idsOf(await search(alice, 'actors', { 'image.like': '^abacosamples/w[a-c]$' })), [a2.id], 'character classes and anchors');
+  t.same(idsOf(await search(alice, 'actors', { 'image.like': 'SAMPLES/(TEST|XX)' })), [], 'case-sensitive');
+  t.same(idsOf(await search(alice, 'actors', { 'image.like': '(?i)SAMPLES/(TEST|XX)' })), [a1.id], '(?i) ignores case');
+  t.same(idsOf(await search(alice, 'actors', { 'image.like': '^abaco', 'image.nlike': 'wc$' })), [a1.id], 'like and nlike together');
+  t.same(idsOf(await search(alice, 'actors', { 'description.nlike': 'words' })), [a1.id], 'nlike keeps records without the field');
+  t.same(idsOf(await search(alice, 'actors', { 'description.like': '^$' })), [a1.id], 'the empty description');
+  await t.rejects(search(alice, 'actors', { 'image.like': '([' }), { name: 'BadRequestError', message: /'image.like': '\(\[' is not a valid regular expression in RE2 syntax .*missing closing/ });
+  await t.rejects(search(alice, 'actors', { 'name.nlike': '(a)\\1' }), { name: 'BadRequestError', message: /'name.nlike': '\(a\)\\1' is not a valid regular expression .*no backreferences/ });
+  await t.rejects(search(alice, 'actors', { 'name.like': '(?=a)' }), { name: 'BadRequestError', message: /'name.like'/ }, 'no lookaround');
+  await t.rejects(search(carol, 'actors', { 'name.like': 'a{1001}' }), { name: 'BadRequestError', message: /'name.like'.*invalid repeat count/ }, 'refused even with nothing to match');
   t.same(idsOf(await search(alice, 'actors', { 'create_time.gt': '2026-01-01T00:00:30Z' })), [a2.id]);
   t.same(idsOf(await search(alice, 'actors', { 'createTime.lte': '2026-01-01T00:00:00' })), [a1.id], 'camelCase field names too');
   t.same(idsOf(await search(alice, 'actors', { stateless: 'true', 'name.in': "['second','x']" })), [a2.id]);
@@ -113,4 +134,75 @@ t.test('search over actors, executions, workers and logs: operators, full text, 
   await t.rejects(search(asNonce, 'executions', {}, { actor: a2.id }), { message: /nonce is not valid/ });
 
   t.equal((await search(alice, 'workers', {})).metadata.totalCount, 0);
+});
+
+t.test('patterns that make a backtracking engine take forever answer at once, and correctly', async (t) => {
+  const abaco = await engine(t);
+  const plain = await abaco.actors.create(alice, { image: 'x/plain', description: 'a'.repeat(4000) });
+  const bang = await abaco.actors.create(alice, { image: 'x/bang', description: `${'a'.repeat(4000)}!` });
+  const ids = async (pattern: string, op = 'like') => (await abaco.search.search(alice, 'actors', { [`description.${op}`]: pattern })).records.map((r) => (r as { id: string }).id);
+  t.same(await ids('^(a+)+$'), [plain.id]);
+  t.same(await ids('^(a|a?)+$'), [plain.id]);
+  t.same(await ids('(a|aa)*b'), []);
+  t.same(await ids('(a|aa)*!'), [bang.id]);
+  t.same(await ids('^(a*)*$', 'nlike'), [bang.id]);
+  t.same(await ids('(x+x+)+y'), []);
+  t.same(await ids('^(([a-z])+.)+[A-Z]([a-z])+$'), []);
+});
+
+t.test('paging keeps only the first skip + limit matches and still counts them all', async (t) => {
+  const abaco = await engine(t);
+  const a = await abaco.actors.create(alice, { image: 'x/y' });
+  // 40 executions whose receive times come in a shuffled order, with ties (scan order breaks them)
+  for (let i = 0; i < 40; i++) {
+    const { execution } = await abaco.messages.send(alice, a.id, { kind: 'str', text: 'x' });
+    const at = new Date(Date.parse('2026-01-01T00:00:00Z') + ((i * 17) % 25) * 1000).toISOString();
+    // @ts-expect-error the private context: set the receive time and status message a run would have recorded
+    await abaco.ctx.store.update<Execution>(keys.execution('TACC', a.id, execution.id), (e) => ({ ...e!, messageReceivedTime: at, statusMessage: i % 3 ? 'alpha beta' : 'alpha' }));
+  }
+  for (const params of [{}, { search: 'alpha beta' }, { 'status.like': 'SUB' }]) {
+    const all = await abaco.search.search(alice, 'executions', { ...params, limit: '40' });
+    t.equal(all.metadata.totalCount, 40, `${JSON.stringify(params)}: every match counted`);
+    const order = all.records.map((r) => (r as Execution).id);
+    const times = all.records.map((r) => (r as Execution).messageReceivedTime);
+    if ('search' in params) t.same(all.records.map((r) => (r as Execution).statusMessage), [...Array(26).fill('alpha beta'), ...Array(14).fill('alpha')], 'best matches first');
+    else t.same(times, [...times].sort(), 'oldest first');
+    for (let page = 0; page < 4; page++) {
+      const result = await abaco.search.search(alice, 'executions', { ...params, skip: String(page * 10), limit: '10' });
+      t.same(result.records.map((r) => (r as Execution).id), order.slice(page * 10, page * 10 + 10), `${JSON.stringify(params)}: page ${page + 1} is items ${page * 10 + 1}..${page * 10 + 10} of the full order`);
+      t.same(result.metadata, { countReturned: 10, recordLimit: 10, recordsSkipped: page * 10, totalCount: 40 });
+    }
+    const past = await abaco.search.search(alice, 'executions', { ...params, skip: '35', limit: '10' });
+    t.same([past.metadata.countReturned, past.metadata.totalCount], [5, 40]);
+  }
+  await t.rejects(abaco.search.search(alice, 'executions', { skip: '10000' }), { name: 'BadRequestError', message: /'skip' plus 'limit' may be at most 10000/ });
+});
+
+t.test('Top keeps the first items of any stream in order, as a stable sort would', async (t) => {
+  let seed = 7;
+  const random = () => (seed = (seed * 48271) % 2147483647) / 2147483647;
+  for (const [n, size] of [[0, 5], [3, 5], [200, 0], [200, 1], [200, 17], [1000, 1000]] as const) {
+    const items = Array.from({ length: n }, (_, i) => ({ key: Math.floor(random() * 20), i }));
+    const compare = (a: { key: number; i: number }, b: { key: number; i: number }) => a.key - b.key || a.i - b.i;
+    const top = new Top(size, compare);
+    items.forEach((item) => top.offer(item));
+    t.same(top.sorted(), [...items].sort(compare).slice(0, size), `${n} items, first ${size}`);
+    t.equal(top.count, n);
+  }
+});
+
+t.test('the regular expression worker: answers, refuses bad patterns, and is stopped past its time limit', async (t) => {
+  const worker = new RegexWorker(200);
+  t.same(await worker.match(['^ab', 'c$'], [['abc', 'abc'], ['xab', null]]), { found: [[true, true], [false, false]] });
+  t.match(await worker.match(['a', '(b'], []), { invalid: { index: 1, message: /missing closing \)/ } });
+  // an NFA-heavy pattern on a megabyte of a's and b's: seconds of work for RE2, stopped after 200 ms
+  let seed = 11;
+  const text = Array.from({ length: 1_000_000 }, () => ((seed = (seed * 48271) % 2147483647) & 1 ? 'a' : 'b')).join('');
+  const slow = worker.match(['(a|b)*a[ab]{45}$'], [[text]]);
+  const queued = worker.match(['b+'], [['abba']]);
+  await t.rejects(slow, RegexTimeoutError);
+  t.same(await queued, { found: [[true]] }, 'the next request is answered by a new worker');
+  const filter = new PatternFilter<string>(worker, [{ parameter: 'logs.like', path: ['logs'], negated: false, pattern: '(a|b)*a[ab]{45}$' }], () => t.fail('nothing passes'));
+  await filter.add({ logs: text }, 'x');
+  await t.rejects(filter.flush(), { name: 'BadRequestError', message: /'logs.like': matching took more than 0.2 s/ });
 });

@@ -2,11 +2,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import type { Inbox } from '../src/inbox/inbox.js';
+import { ProcessRuntime } from '../src/runtime/process-runtime.js';
+import type { ContainerRuntime } from '../src/runtime/runtime.js';
 import type { Execution } from '../src/model/execution.js';
 import { keys } from '../src/store/keys.js';
 import type { Store } from '../src/store/store.js';
 import { admin, alice, bob, priv } from './helpers.js';
-import { eventually, finished, runningEngine } from './pipeline-helpers.js';
+import { eventually, finished, images, runningEngine } from './pipeline-helpers.js';
 
 t.test('a stateful actor has one worker and runs its messages strictly in order', async (t) => {
   const abaco = await runningEngine(t);
@@ -21,6 +23,26 @@ t.test('a stateful actor has one worker and runs its messages strictly in order'
     t.ok(done[i]!.startTime! >= done[i - 1]!.finishTime!, `m${i} started after m${i - 1} finished`);
   }
   t.equal(new Set(done.map((e) => e.workerId)).size, 1);
+});
+
+t.test('20 messages posted at once to a stateful actor without a worker start exactly one worker', async (t) => {
+  const processes = new ProcessRuntime({ images });
+  const started: string[] = [];
+  const counting: ContainerRuntime = {
+    name: processes.name, isolated: processes.isolated, run: (spec) => processes.run(spec), cleanup: () => processes.cleanup(), close: () => processes.close(),
+    ensureImage: (image) => (started.push(image), processes.ensureImage(image)), // once per worker, as it starts
+  };
+  const abaco = await runningEngine(t, { runtime: counting });
+  const actor = await abaco.actors.create(alice, { image: 'abacosamples/wc', stateless: false });
+  const first = await eventually(async () => (await abaco.workers.list(alice, actor.id)).workers[0]);
+  await abaco.workers.stop(alice, actor.id, first.id);
+  await eventually(async () => (await abaco.workers.list(alice, actor.id)).workers.length === 0);
+  started.length = 0;
+  const sent = await Promise.all(Array.from({ length: 20 }, (_, i) => abaco.messages.send(alice, actor.id, { kind: 'str', text: `m${i}` })));
+  const done = await Promise.all(sent.map(({ execution }) => finished(abaco, alice, actor.id, execution.id)));
+  t.equal(started.length, 1, 'one worker was started');
+  t.equal(new Set(done.map((e) => e.workerId)).size, 1, 'and ran every message');
+  t.equal((await abaco.workers.list(alice, actor.id)).workers.length, 1);
 });
 
 t.test('a stateless actor runs messages in parallel on several workers, up to maxWorkers', async (t) => {

@@ -12,8 +12,15 @@ export interface JwtOptions {
   hs256Secret?: string;
   /** PEM public key for RS256 tokens. */
   rs256PublicKey?: string;
-  /** A JWKS URL whose keys verify RS256 tokens (fetched once, then on an unknown `kid`). */
+  /**
+   * A JWKS URL whose keys verify RS256 tokens: fetched on first use, kept 10 minutes, fetched again
+   * for an unknown `kid` at most once every 30 s (a failed fetch also waits 30 s).
+   */
   jwksUrl?: string;
+  /** When set, the `iss` claim is required and must be this value (or one of these). */
+  issuer?: string | string[];
+  /** When set, the `aud` claim is required and must contain this value (or one of these). */
+  audience?: string | string[];
   /** Claims naming the user, the tenant and the roles (roles: a list or a comma-separated string). */
   userClaim?: string;
   tenantClaim?: string;
@@ -36,7 +43,11 @@ export interface ServerOptions {
   /** The tenant of identities that name none (admin token, JWTs without a tenant claim). */
   defaultTenant?: string;
   jwt?: JwtOptions;
-  /** PEM public key verifying the Abaco v2 `X-Jwt-Assertion-<TENANT>` header (RS256, WSO2 claims). */
+  /**
+   * PEM public key verifying the Abaco v2 `X-Jwt-Assertion-<TENANT>` header (RS256, WSO2 claims) of
+   * every tenant without a key of its own in `wso2Keys`. Such a JWT must name its tenant in the signed
+   * claim `wso2TenantClaim`, equal to the header's tenant (case aside).
+   */
   wso2PublicKey?: string;
   /**
    * Origins whose pages may call the API from a browser, with credentials (CORS). None by default:
@@ -45,6 +56,10 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** How many binary messages may be uploaded at the same time (default 8); more are refused with 503. */
   maxConcurrentUploads?: number;
+  /** One PEM public key per tenant (case aside) for `X-Jwt-Assertion-<TENANT>`: the header's tenant chooses the key. */
+  wso2Keys?: Record<string, string>;
+  /** The claim naming the tenant of a WSO2 JWT (default `http://wso2.org/claims/tenant`). */
+  wso2TenantClaim?: string;
   /** The version shown in every response envelope. */
   version?: string;
 }

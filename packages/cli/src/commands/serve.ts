@@ -5,9 +5,12 @@ import { serve } from '../serve/serve.js';
 export default class Serve extends Command {
   static override summary = 'Run the Abaco API server: engine, container runtime and HTTP API in one process.';
   static override description = `With no flags it works on a fresh machine: data in ./abaco-data, the first reachable container
-runtime (docker, podman, else host processes), and an admin token printed at the first start and kept in the
-data directory. Every flag can also be set in a JSON file given with --config (same names in camelCase, plus
-"settings" for engine settings and "images" for the process runtime); flags win.`;
+runtime (docker, podman, else host processes, with a loud warning), and an admin token printed at the first
+start and kept in the data directory. Every flag can also be set in a JSON file given with --config (same names
+in camelCase, plus "settings" for engine settings and "images" for the process runtime); flags win.
+
+The process runtime runs actors as processes of this machine, without isolation: only the images of its
+"images" map, unless --allow-host-executables also lets absolute paths of host executables run as images.`;
 
   static override examples = [
     '<%= config.bin %> serve',
@@ -21,6 +24,7 @@ data directory. Every flag can also be set in a JSON file given with --config (s
     port: Flags.integer({ description: 'port to listen on (default 8000; 0 picks a free one)' }),
     'data-dir': Flags.string({ description: 'where records, spooled messages, the admin token and the secrets key are kept (default ./abaco-data)' }),
     runtime: Flags.string({ description: 'what runs actors (default auto)', options: ['auto', 'docker', 'podman', 'process'] }),
+    'allow-host-executables': Flags.boolean({ description: 'process runtime: also run absolute paths of host executables as images (trusted users only)' }),
     users: Flags.file({ description: 'users file: {"tokens": {"<token>": {"user", "tenant", "roles"}}}', exists: true }),
     'admin-token': Flags.string({ description: 'token of an admin of the default tenant (else one is made and kept)', env: 'ABACO_ADMIN_TOKEN' }),
     tenant: Flags.string({ description: 'default tenant (default TACC)' }),
@@ -56,6 +60,7 @@ data directory. Every flag can also be set in a JSON file given with --config (s
       port: flags.port,
       dataDir: flags['data-dir'],
       runtime: flags.runtime as ServeConfig['runtime'] | undefined,
+      allowHostExecutables: flags['allow-host-executables'],
       users: flags.users,
       adminToken: flags['admin-token'],
       tenant: flags.tenant,
@@ -74,7 +79,8 @@ data directory. Every flag can also be set in a JSON file given with --config (s
       pullPolicy: flags['pull-policy'] as ServeConfig['pullPolicy'] | undefined,
       limits: Object.fromEntries(Object.entries(limits).filter(([, v]) => v !== undefined)),
     });
-    const served = await serve(config, (line) => this.log(line), (line) => this.warn(line));
+    // Warnings as written (oclif's warn would rewrap their lines), on stderr.
+    const served = await serve(config, (line) => this.log(line), (text) => this.logToStderr(`WARNING: ${text}`));
     await new Promise<void>((resolve) => {
       const stop = (signal: string) => {
         this.log(`${signal}: stopping (running executions get 10 s to finish)`);

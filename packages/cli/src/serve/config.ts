@@ -34,6 +34,8 @@ export interface ServeConfig {
   limits?: Partial<Settings>;
   /** For the process runtime: image names and the commands they run. */
   images?: Record<string, string[]>;
+  /** For the process runtime: also run absolute paths of host executables as images (off by default). */
+  allowHostExecutables?: boolean;
 }
 
 export const DEFAULTS: ServeConfig = { host: '127.0.0.1', port: 8000, dataDir: './abaco-data', runtime: 'auto', tenant: 'TACC', case: 'snake' };

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { readUsers, type ServeConfig } from './config.js';
 import { keptSecret } from './data-dir.js';
-import { chooseRuntime } from './runtime.js';
+import { chooseRuntime, runtimeLine } from './runtime.js';
 
 export interface Served {
   url: string;
@@ -50,7 +50,8 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
     wso2PublicKey: config.wso2Key ? readFileSync(config.wso2Key, 'utf8') : undefined,
   });
   if (admin.created) say(`admin token (kept in ${resolve(dataDir, 'admin-token')}): ${admin.value}`);
-  say(`runtime: ${runtime.name}; data: ${dataDir}`);
+  say(runtimeLine(runtime));
+  say(`data: ${dataDir}`);
   say(`listening on ${url}`);
   return {
     url,

@@ -31,11 +31,19 @@ export interface Identity {
 const TENANT = /^[A-Za-z0-9_.-]{1,64}$/;
 const USER = /^[^\s/]{1,256}$/;
 
-/** Builds a checked identity. Tenants name key ranges of the store, so their characters are limited. */
+/** A value for an error message: strings quoted, anything else by its type. */
+const describe = (value: unknown): string => (typeof value === 'string' ? `'${value.slice(0, 80)}'` : value === null ? 'null' : Array.isArray(value) ? 'array' : typeof value);
+
+/**
+ * Builds a checked identity: user and tenant must be non-empty strings of the allowed characters
+ * (tenants name key ranges of the store, so theirs are limited) and roles an array of known roles.
+ * Anything else (undefined, numbers, objects from untrusted JSON) is refused.
+ */
 export function identity(user: string, tenant: string, roles: Role[] = ['user']): Identity {
-  if (!TENANT.test(tenant)) throw new BadRequestError(`Invalid tenant '${tenant}': use 1 to 64 letters, digits, '_', '.' or '-'.`);
-  if (!USER.test(user)) throw new BadRequestError(`Invalid user name '${user}': no spaces or '/'.`);
-  for (const role of roles) if (!ROLES.includes(role)) throw new BadRequestError(`Invalid role '${role}': roles are ${ROLES.join(', ')}.`);
+  if (typeof tenant !== 'string' || !TENANT.test(tenant)) throw new BadRequestError(`Invalid tenant ${describe(tenant)}: use 1 to 64 letters, digits, '_', '.' or '-'.`);
+  if (typeof user !== 'string' || !USER.test(user)) throw new BadRequestError(`Invalid user name ${describe(user)}: a non-empty string of at most 256 characters, no spaces or '/'.`);
+  if (!Array.isArray(roles)) throw new BadRequestError(`Invalid roles ${describe(roles)}: roles are a list of ${ROLES.join(', ')}.`);
+  for (const role of roles) if (typeof role !== 'string' || !ROLES.includes(role)) throw new BadRequestError(`Invalid role ${describe(role)}: roles are ${ROLES.join(', ')}.`);
   return { user, tenant, roles: [...roles] };
 }
 

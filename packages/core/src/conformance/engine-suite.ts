@@ -1,5 +1,5 @@
 import t from 'tap';
-import type { ContainerRuntime } from '../runtime/runtime.js';
+import type { ContainerRuntime, ContainerSpec, ExitInfo } from '../runtime/runtime.js';
 
 export interface EngineUnderTest {
   /** Connects to the engine (to `host` when given) with the given pull policy. */
@@ -10,6 +10,8 @@ export interface EngineUnderTest {
   limitsImage: string;
   /** An image that sleeps for a minute. */
   sleepImage: string;
+  /** An image that has `sh` and busybox's tools; the suite gives its command. */
+  shellImage: string;
 }
 
 /**
@@ -28,6 +30,31 @@ export function engineConformance(name: string, engine: EngineUnderTest): void {
       for await (const chunk of c.logs) out += chunk.text;
       t.match(out, /^67108864\n/, 'memory limit 64 MiB');
       t.match(out, /\n50000\n$|\n50000 100000\n$/, 'half a CPU');
+    });
+
+    t.test('a pids limit stops a fork loop', async (t) => {
+      const runtime = await engine.connect();
+      t.teardown(() => runtime.close());
+      const script = 'i=0; while [ $i -lt 200 ]; do sleep 30 & i=$((i+1)); echo $i; done';
+      const { out, err, exit } = await runShell(runtime, engine.shellImage, script, { pidsLimit: 20 });
+      const started = Number(out.trim().split('\n').pop());
+      t.ok(started > 0 && started < 20, `${started} background processes started under a limit of 20`);
+      t.match(err, /fork/, 'the shell was refused a fork');
+      t.not(exit.exitCode, 0);
+    });
+
+    t.test('capabilities dropped and no-new-privileges, even for root in the container', async (t) => {
+      const runtime = await engine.connect();
+      t.teardown(() => runtime.close());
+      const status = async (more: Partial<ContainerSpec>) => {
+        const { out } = await runShell(runtime, engine.shellImage, "grep -E '^(CapEff|NoNewPrivs):' /proc/self/status", { user: '0:0', ...more });
+        return Object.fromEntries(out.trim().split('\n').map((line) => line.split(/:\s+/)));
+      };
+      t.same(await status({ capabilities: [], noNewPrivileges: true }), { CapEff: '0000000000000000', NoNewPrivs: '1' }, 'none left');
+      t.same(await status({ capabilities: ['NET_BIND_SERVICE'] }), { CapEff: '0000000000000400', NoNewPrivs: '0' }, 'only the one kept');
+      const unset = await status({});
+      t.not(unset.CapEff, '0000000000000000', `the engine's default set when unset (${unset.CapEff})`);
+      t.equal(unset.NoNewPrivs, '0');
     });
 
     t.test('an engine that is not there gives one clear error naming the socket', async (t) => {
@@ -55,4 +82,17 @@ export function engineConformance(name: string, engine: EngineUnderTest): void {
       t.equal((await other.wait()).killed, true, "another installation's container ran until we killed it");
     });
   });
+}
+
+/** Runs `script` with `sh -c` in `image` to its end; answers its output and exit. */
+async function runShell(runtime: ContainerRuntime, image: string, script: string, more: Partial<ContainerSpec>): Promise<{ out: string; err: string; exit: ExitInfo }> {
+  const c = await runtime.run({ image, command: ['sh', '-c', script], env: {}, mounts: [], privileged: false, labels: {}, ...more });
+  try {
+    let out = '';
+    let err = '';
+    for await (const chunk of c.logs) chunk.stream === 'stdout' ? (out += chunk.text) : (err += chunk.text);
+    return { out, err, exit: await c.wait() };
+  } finally {
+    await c.remove();
+  }
 }

@@ -16,9 +16,27 @@ export interface Settings {
   privilegedMounts: Mount[];
   /**
    * The `uid:gid` each user's containers run as (upstream: the owner's TACC account), for actors that
-   * set neither `uid` nor `useContainerUid`. Users not listed run as the image's user.
+   * set neither `uid` nor `useContainerUid`. Users not listed run as `defaultContainerUser`.
    */
   userIds: Record<string, string>;
+  /**
+   * The `uid:gid` containers run as when neither the actor (`uid`, `useContainerUid`) nor `userIds`
+   * names one: `nobody` (65534:65534) by default; null runs them as their image's user (often root).
+   */
+  defaultContainerUser: string | null;
+  /**
+   * Limits of every container whose actor sets none of its own (an actor's `memLimit` and `maxCpus`,
+   * which only admins and privileged users may set, win): memory in Docker's format (`512m`, `2g`)
+   * and CPU in nano-CPUs (1e9 is one CPU); null for no limit.
+   */
+  containerMemLimit: string | null;
+  containerMaxCpus: number | null;
+  /**
+   * The most processes (threads included) one container may have at once, for every actor: a fork
+   * bomb stops there. Besides the limits, containers of actors that are not privileged run with no
+   * Linux capability and with `no-new-privileges` (not settings: always).
+   */
+  containerPidsLimit: number;
   /** Key for actor config secrets: 32 bytes as 64 hex characters or base64. Without it, secrets are refused. */
   secretKey?: string;
   /** Workers a stateless actor may have when its own maxWorkers is not set. */
@@ -65,6 +83,10 @@ export function defaultSettings(): Settings {
     globalMounts: [],
     privilegedMounts: [],
     userIds: {},
+    defaultContainerUser: '65534:65534',
+    containerMemLimit: '2g',
+    containerMaxCpus: 1_000_000_000,
+    containerPidsLimit: 512,
     maxWorkersPerActor: 6,
     autoscaling: true,
     autoscaleIntervalMs: 5000,

@@ -6,10 +6,21 @@ const SCRIPT = fileURLToPath(new URL('../../assets/abaco_io.py', import.meta.url
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
+/** The numeric `[uid, gid]` of a container's user; null when it is not known (the image's user, or a name). */
+export type FileOwner = [number, number] | null;
+
+/** The owner for a `uid:gid` (or `uid`) user spec: null when the user is unset or not numeric. */
+export function fileOwner(user: string | undefined): FileOwner {
+  const m = /^(\d+)(?::(\d+))?$/.exec(user ?? '');
+  return m ? [Number(m[1]), Number(m[2] ?? m[1])] : null;
+}
+
 /**
  * Drives the execution I/O helper (`assets/abaco_io.py`, run with python3): the results socket of
  * each execution (a Unix datagram socket, which Node cannot open) and the FIFO of binary messages
- * (which Node cannot make). One helper process serves the whole engine.
+ * (which Node cannot make). One helper process serves the whole engine. Each socket and FIFO
+ * belongs to the user the container runs as, mode 0600 (see `give` in the helper for when that
+ * user is not known).
  */
 export class IoRelay {
   private child: ChildProcess | null = null;
@@ -22,26 +33,26 @@ export class IoRelay {
     private readonly python = process.env.ABACO_PYTHON ?? 'python3',
   ) {}
 
-  /** Binds the results socket of an execution at `path`; each datagram goes to `onResult`. */
-  async openResults(id: string, path: string, onResult: (data: Buffer) => void): Promise<void> {
+  /** Binds the results socket of an execution at `path`, for `owner`; each datagram goes to `onResult`. */
+  async openResults(id: string, path: string, owner: FileOwner, onResult: (data: Buffer) => void): Promise<void> {
     this.onResult.set(id, onResult);
-    await this.request(`bound ${id}`, `results ${id} ${path}`);
+    await this.request(`bound ${id}`, { cmd: 'results', id, path, owner });
   }
 
   /** Receives what is still waiting on the socket, then closes and removes it. */
   async closeResults(id: string): Promise<void> {
-    await this.request(`closed ${id}`, `close ${id}`);
+    await this.request(`closed ${id}`, { cmd: 'close', id });
     this.onResult.delete(id);
   }
 
-  /** Makes the FIFO at `path` that yields the bytes of `source` to the first reader. */
-  async openFifo(id: string, path: string, source: string): Promise<void> {
-    await this.request(`fifo-ready ${id}`, `fifo ${id} ${path} ${source}`);
+  /** Makes the FIFO at `path`, for `owner`, that yields the bytes of `source` to the first reader. */
+  async openFifo(id: string, path: string, source: string, owner: FileOwner): Promise<void> {
+    await this.request(`fifo-ready ${id}`, { cmd: 'fifo', id, path, source, owner });
   }
 
   /** Removes a FIFO, whether or not it was read. */
   closeFifo(id: string): void {
-    this.send(`unfifo ${id}`);
+    this.send({ cmd: 'unfifo', id });
   }
 
   async close(): Promise<void> {
@@ -52,13 +63,13 @@ export class IoRelay {
     await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
   }
 
-  private request(answer: string, line: string): Promise<void> {
+  private request(answer: string, command: Command): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.waiters.set(answer, { resolve, reject });
       const id = answer.split(' ')[1]!;
       this.waiters.set(`error ${id}`, { resolve: () => {}, reject: (e) => (this.waiters.delete(answer), reject(e)) });
       try {
-        this.send(line);
+        this.send(command);
       } catch (e) {
         this.waiters.delete(answer);
         reject(e as Error);
@@ -66,9 +77,8 @@ export class IoRelay {
     });
   }
 
-  private send(line: string): void {
-    if (/[\n]/.test(line)) throw new Error('I/O relay paths may not contain newlines');
-    this.started().stdin!.write(`${line}\n`);
+  private send(command: Command): void {
+    this.started().stdin!.write(`${JSON.stringify(command)}\n`);
   }
 
   private started(): ChildProcess {
@@ -121,3 +131,9 @@ export class IoRelay {
     waiter?.resolve();
   }
 }
+
+/** A command of the helper: one JSON line (see the helper's docstring). */
+type Command =
+  | { cmd: 'results'; id: string; path: string; owner: FileOwner }
+  | { cmd: 'close' | 'unfifo'; id: string }
+  | { cmd: 'fifo'; id: string; path: string; source: string; owner: FileOwner };

@@ -7,12 +7,12 @@ import type { Execution } from '../model/execution.js';
 import type { ConfigRegistry } from '../registry/configs.js';
 import type { NonceRegistry } from '../registry/nonces.js';
 import type { StateStore } from '../registry/state.js';
-import type { BindMount, ContainerRuntime, ExitInfo, RunningContainer } from '../runtime/runtime.js';
+import type { BindMount, ContainerRuntime, ContainerSpec, ExitInfo, RunningContainer } from '../runtime/runtime.js';
 import { keys } from '../store/keys.js';
 import { topics, type Bus } from '../bus/bus.js';
 import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
-import type { IoRelay } from './io-relay.js';
+import { fileOwner, type IoRelay } from './io-relay.js';
 import type { LogStore } from './logs.js';
 import type { ResultQueue } from './results.js';
 import { parseMemory } from './memory.js';
@@ -69,11 +69,15 @@ export class Runner {
       void container?.kill();
     });
     try {
-      await this.deps.relay.openResults(`r-${execution.id}`, socketPath, (data) => {
+      // RUNNING before the container starts: if the engine dies from here on, recovery ends the
+      // execution as ERROR and never runs it again (its container may have started and had effects).
+      await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
+      const user = this.containerUser(actor);
+      await this.deps.relay.openResults(`r-${execution.id}`, socketPath, fileOwner(user), (data) => {
         pendingResults.push(this.deps.results.push(actor, execution.id, data));
       });
       if (message.binaryPath !== null) {
-        await this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, message.binaryPath);
+        await this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, message.binaryPath, fileOwner(user));
         mounts.push({ hostPath: fifoPath, containerPath: '/_abaco_binary_data', readOnly: true });
       }
       mounts.push(...actor.mounts.map((m) => ({ hostPath: m.host_path, containerPath: m.container_path, readOnly: m.mode !== 'rw' })));
@@ -91,16 +95,14 @@ export class Runner {
         image: actor.image,
         env,
         mounts,
-        user: actor.useContainerUid ? undefined : this.ownerUser(actor),
-        memoryBytes: actor.memLimit ? parseMemory(actor.memLimit) : undefined,
-        nanoCpus: actor.maxCpus ?? undefined,
+        user,
+        ...this.limits(actor),
         privileged: actor.privileged,
         network: this.ctx.settings.network,
         labels: { 'abaco.installation': this.deps.installation, 'abaco.actor': actor.dbId, 'abaco.worker': workerId, 'abaco.execution': execution.id },
       });
       const running = container;
       if (halted) await running.kill();
-      await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
       const logsRead = (async () => {
         for await (const chunk of running.logs) log.append(chunk.text);
       })();
@@ -133,10 +135,31 @@ export class Runner {
     }
   }
 
-  /** The `uid:gid` of the actor (its `uid`/`gid`), else of its owner (setting `userIds`), else none. */
-  private ownerUser(actor: Actor): string | undefined {
+  /**
+   * The `uid:gid` a container runs as: the actor's (`uid`/`gid`), else its owner's (setting
+   * `userIds`), else `defaultContainerUser`; none (the image's user) with `useContainerUid`.
+   */
+  private containerUser(actor: Actor): string | undefined {
+    if (actor.useContainerUid) return undefined;
     if (actor.uid) return `${actor.uid}:${actor.gid ?? actor.uid}`;
-    return this.ctx.settings.userIds[actor.owner];
+    const { userIds, defaultContainerUser } = this.ctx.settings;
+    return Object.hasOwn(userIds, actor.owner) ? userIds[actor.owner] : (defaultContainerUser ?? undefined);
+  }
+
+  /**
+   * The limits and privileges of a container: the actor's memory and CPU limits (privileged users
+   * set them) over the settings' defaults, the pids limit, and for actors that are not privileged,
+   * no capability and no-new-privileges.
+   */
+  private limits(actor: Actor): Pick<ContainerSpec, 'memoryBytes' | 'nanoCpus' | 'pidsLimit' | 'capabilities' | 'noNewPrivileges'> {
+    const { containerMemLimit, containerMaxCpus, containerPidsLimit } = this.ctx.settings;
+    const memLimit = actor.memLimit ?? containerMemLimit;
+    return {
+      memoryBytes: memLimit ? parseMemory(memLimit) : undefined,
+      nanoCpus: actor.maxCpus ?? containerMaxCpus ?? undefined,
+      pidsLimit: containerPidsLimit,
+      ...(actor.privileged ? {} : { capabilities: [], noNewPrivileges: true }),
+    };
   }
 
   private async patch(key: string, fields: Partial<Execution>): Promise<void> {

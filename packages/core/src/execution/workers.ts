@@ -5,6 +5,7 @@ import type { Inbox } from '../inbox/inbox.js';
 import type { Actor, ActorStatus } from '../model/actor.js';
 import { LEAVING_STATUSES, type Worker, type WorkerStatus } from '../model/worker.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
+import { KeyLock } from '../store/key-lock.js';
 import { keys } from '../store/keys.js';
 import type { EventDispatcher } from './events.js';
 import type { Runner } from './runner.js';
@@ -23,9 +24,12 @@ export interface WorkerPoolDeps {
  * The workers of every actor: their records (with upstream's statuses) and, in this process, the
  * loop each runs: lease the next message of its actor's inbox, run it, repeat. A stateful actor
  * has one worker, so its messages run strictly in order; a stateless one may have several.
+ * Starting workers is serialised per actor, so that concurrent callers (messages posted at the
+ * same time) never see "no worker" together and start one each.
  */
 export class WorkerPool {
   private readonly loops = new Map<string, WorkerLoop>();
+  private readonly spawning = new KeyLock();
   private closed = false;
 
   constructor(
@@ -47,19 +51,29 @@ export class WorkerPool {
   /** Starts a worker when the actor has none (on creation, and when a message comes). */
   async ensureOne(actor: Actor): Promise<void> {
     if (actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') return;
-    if ((await this.viable(actor)).length === 0) await this.spawn(actor);
+    await this.ensure(actor, 1);
   }
 
-  /** Starts workers until the actor has `count`; returns how many it had. */
+  /** Starts workers until the actor has `count` (one at most for a stateful actor); returns how many it had. */
   async ensure(actor: Actor, count: number): Promise<number> {
-    const before = (await this.viable(actor)).length;
-    const limit = actor.stateless ? Math.max(count, 0) : Math.min(count, 1);
-    for (let i = before; i < limit; i++) await this.spawn(actor);
-    return before;
+    return this.spawning.with([actor.dbId], async () => {
+      const before = (await this.viable(actor)).length;
+      const limit = actor.stateless ? Math.max(count, 0) : Math.min(count, 1);
+      for (let i = before; i < limit; i++) await this.start(actor);
+      return before;
+    });
+  }
+
+  /** Starts one more worker (the autoscaler's step); none for a stateful actor that has one. */
+  async spawn(actor: Actor): Promise<Worker | undefined> {
+    return this.spawning.with([actor.dbId], async () => {
+      if (!actor.stateless && (await this.viable(actor)).length > 0) return undefined;
+      return this.start(actor);
+    });
   }
 
   /** Creates a worker record (REQUESTED) and starts it in the background. */
-  async spawn(actor: Actor): Promise<Worker> {
+  private async start(actor: Actor): Promise<Worker> {
     const now = this.ctx.now().toISOString();
     const id = newId();
     const worker: Worker = {

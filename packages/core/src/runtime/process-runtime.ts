@@ -5,12 +5,18 @@ import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { constants as os } from 'node:os';
 import { exitedState } from './final-state.js';
+import { isHostLoaderVariable } from './host-env.js';
 import { ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type RunningContainer, type Usage } from './runtime.js';
 import { WatchedContainer } from './watched-container.js';
 
 export interface ProcessRuntimeOptions {
   /** Image names and the command each runs, e.g. `{ 'abacosamples/wc': ['python3', '/opt/wc.py'] }`. */
   images?: Record<string, string[]>;
+  /**
+   * Also run absolute paths of executable files of the host as images (off by default): whoever may
+   * register an actor then runs any program of this machine. Only for deployments whose users are trusted.
+   */
+  allowHostExecutables?: boolean;
   /** Where the per-execution sandbox folders are made (the system's temp folder by default). */
   workDir?: string;
 }
@@ -21,23 +27,33 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * Runs an actor as a host process: no isolation, for machines without a container engine, for
  * embedding and for fast tests. Off for untrusted users unless an admin turns it on.
  *
- * What an image names: a key of the `images` option (its command runs), or else an absolute path
- * to an executable file on the host (that file runs). Anything else is not present and cannot be
- * pulled. Each execution gets a sandbox folder, its working directory, also given as `ABACO_ROOT`;
- * every mount appears at `$ABACO_ROOT<containerPath>` (so the results socket is
- * `$ABACO_ROOT/_abaco_results.sock` and binary data `$ABACO_ROOT/_abaco_binary_data`). The process
- * sees the spec's environment plus the host's PATH. It runs as `spec.user` when the engine runs as
- * root; memory and CPU limits are not applied.
+ * What an image names: a key of the `images` option (its command runs), or else, with
+ * `allowHostExecutables`, an absolute path to an executable file on the host (that file runs).
+ * Anything else is not present and cannot be pulled. Each execution gets a sandbox folder, its
+ * working directory, also given as `ABACO_ROOT`; every mount appears at `$ABACO_ROOT<containerPath>`
+ * (so the results socket is `$ABACO_ROOT/_abaco_results.sock` and binary data
+ * `$ABACO_ROOT/_abaco_binary_data`). The process sees the spec's environment less the variables
+ * that change how host programs load or start (`isHostLoaderVariable`: LD_PRELOAD, BASH_ENV,
+ * PATH...), plus the host's PATH. It runs as `spec.user` when the engine runs as root; memory and
+ * CPU limits are not applied.
  */
 export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process';
   readonly isolated = false;
-  private readonly images: Record<string, string[]>;
+  private readonly images: Map<string, string[]>;
+  /** Whether absolute paths of host executables run as images (option `allowHostExecutables`). */
+  readonly allowHostExecutables: boolean;
   private readonly workDir: string;
 
   constructor(options: ProcessRuntimeOptions = {}) {
-    this.images = options.images ?? {};
+    this.images = new Map(Object.entries(options.images ?? {})); // a Map: no `constructor` or `__proto__` image
+    this.allowHostExecutables = options.allowHostExecutables ?? false;
     this.workDir = options.workDir ?? tmpdir();
+  }
+
+  /** The names of the image map: the images this runtime runs (besides host executables when allowed). */
+  get imageNames(): string[] {
+    return [...this.images.keys()];
   }
 
   async ensureImage(image: string): Promise<void> {
@@ -45,7 +61,8 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async run(spec: ContainerSpec): Promise<RunningContainer> {
-    const command = spec.command ?? this.commandOf(spec.image);
+    const imageCommand = this.commandOf(spec.image); // a command override runs only for an image that may run
+    const command = spec.command ?? imageCommand;
     const root = await mkdtemp(join(this.workDir, 'abaco-proc-'));
     for (const mount of spec.mounts) {
       const at = join(root, mount.containerPath);
@@ -57,7 +74,7 @@ export class ProcessRuntime implements ContainerRuntime {
     if (asUser) await chown(root, asUser.uid, asUser.gid); // the sandbox belongs to the user the actor runs as
     const child = spawn(command[0]!, command.slice(1), {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '/usr/bin:/bin', ...spec.env, ABACO_ROOT: root },
+      env: { ...withoutLoaderVariables(spec.env), PATH: process.env.PATH ?? '/usr/bin:/bin', ABACO_ROOT: root },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
       ...asUser,
@@ -80,13 +97,23 @@ export class ProcessRuntime implements ContainerRuntime {
   async close(): Promise<void> {}
 
   private commandOf(image: string): string[] {
-    const listed = this.images[image];
+    const listed = this.images.get(image);
     if (listed) return listed;
-    if (isAbsolute(image) && isExecutableFile(image)) return [image];
-    throw new ImageUnavailableError(
-      `Image ${image} is not present and cannot be pulled (runtime: process): the process runtime runs images of its image map or absolute paths of executable files.`,
-    );
+    const refused = `Image ${image} is not present and cannot be pulled (runtime: process)`;
+    if (!isAbsolute(image)) throw new ImageUnavailableError(`${refused}: the process runtime runs the images of its image map.`);
+    if (!this.allowHostExecutables) {
+      throw new ImageUnavailableError(
+        `${refused}: the process runtime runs the images of its image map; absolute paths of host executables run only when it is created with allowHostExecutables: true (abaco serve --allow-host-executables).`,
+      );
+    }
+    if (isExecutableFile(image)) return [image];
+    throw new ImageUnavailableError(`${refused}: not an executable file.`);
   }
+}
+
+/** The environment less the variables that change how host programs load or start (names only are checked). */
+function withoutLoaderVariables(env: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !isHostLoaderVariable(name)));
 }
 
 function isExecutableFile(path: string): boolean {

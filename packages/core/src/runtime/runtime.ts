@@ -20,6 +20,16 @@ export interface ContainerSpec {
   memoryBytes?: number;
   /** CPU limit in nano-CPUs. */
   nanoCpus?: number;
+  /** The most processes (threads included) the container may have at once: a fork bomb stops there. */
+  pidsLimit?: number;
+  /**
+   * The Linux capabilities the container keeps (names without `CAP_`, e.g. `['NET_BIND_SERVICE']`):
+   * `[]` drops them all, even from a root user. Unset leaves the engine's default set (and a
+   * privileged container all of them).
+   */
+  capabilities?: string[];
+  /** `no-new-privileges`: no process of the container gains privileges (setuid files, file capabilities). */
+  noNewPrivileges?: boolean;
   privileged: boolean;
   /** Network mode (`none` by default). */
   network?: string;

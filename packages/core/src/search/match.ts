@@ -33,7 +33,7 @@ const order = (value: unknown, wanted: unknown): number | undefined => {
   return typeof wanted === 'number' && !Number.isNaN(n) ? n - wanted : undefined;
 };
 
-/** Whether a record satisfies one condition. */
+/** Whether a record satisfies one comparison (`like` and `nlike` patterns are matched in patterns.ts). */
 export function matches(record: unknown, c: Condition): boolean {
   const value = valueAt(record, c.path);
   const cmp = (wanted: unknown, test: (d: number) => boolean) => {
@@ -57,10 +57,6 @@ export function matches(record: unknown, c: Condition): boolean {
       return (c.value as unknown[]).some((w) => equal(value, w));
     case 'nin':
       return !(c.value as unknown[]).some((w) => equal(value, w));
-    case 'like':
-      return value !== undefined && value !== null && (c.value as RegExp).test(String(value));
-    case 'nlike':
-      return value === undefined || value === null || !(c.value as RegExp).test(String(value));
     case 'between': {
       const [low, high] = c.value as [unknown, unknown];
       return cmp(low, (d) => d >= 0) && cmp(high, (d) => d <= 0);
@@ -93,10 +89,11 @@ function nearlyEqual(a: string, b: string): boolean {
  */
 export function textScore(record: unknown, search: string): number {
   const recordWords = new Set(texts(record).flatMap(words));
+  const list = [...recordWords];
   let score = 0;
   for (const word of new Set(words(search))) {
     if (recordWords.has(word)) score += 2;
-    else if ([...recordWords].some((w) => w.includes(word) || (word.length >= 4 && nearlyEqual(w, word)))) score += 1;
+    else if (list.some((w) => w.includes(word) || (word.length >= 4 && nearlyEqual(w, word)))) score += 1;
   }
   return score;
 }

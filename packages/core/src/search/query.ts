@@ -5,17 +5,37 @@ import { parseSearchTime } from './times.js';
 export const OPERATORS = ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'in', 'nin', 'like', 'nlike', 'between'] as const;
 export type Operator = (typeof OPERATORS)[number];
 
-export interface Condition {
+/** The operators that compare a field with a value (`like` and `nlike` take patterns instead). */
+export type Comparison = Exclude<Operator, 'like' | 'nlike'>;
+
+interface Field {
   /** The query parameter as given, for messages. */
   parameter: string;
   /** Field path in camelCase at the top, as stored below (`finalState.FinishedAt`). */
   path: string[];
-  op: Operator;
+}
+
+export interface Condition extends Field {
+  op: Comparison;
   value: unknown;
 }
 
+/** A `like` (or, negated, `nlike`) condition: an RE2 regular expression found anywhere in the field. */
+export interface PatternCondition extends Field {
+  negated: boolean;
+  pattern: string;
+}
+
+/** The longest pattern `like` and `nlike` accept, in characters. */
+export const PATTERN_MAX_LENGTH = 256;
+/** The longest `search` or `exactsearch` text, in characters. */
+export const SEARCH_TEXT_MAX_LENGTH = 256;
+/** How deep a search may page: `skip + limit` at most this (or the largest `limit`, when larger). */
+export const SEARCH_MAX_WINDOW = 10_000;
+
 export interface SearchQuery {
   conditions: Condition[];
+  patterns: PatternCondition[];
   search?: string;
   exactsearch?: string;
   limit: number;
@@ -28,20 +48,35 @@ const CONTROL = new Set(['search', 'exactsearch', 'limit', 'skip', 'x-nonce']);
 
 /**
  * Parses search parameters: `<field>.<op>=<value>` (op eq when left out), `search`, `exactsearch`,
- * `limit` (default 10, at most `maxLimit`) and `skip`. A bad parameter is a 400 that names it.
+ * `limit` (default 10, at most `maxLimit`) and `skip` (`skip + limit` at most {@link SEARCH_MAX_WINDOW}
+ * or `maxLimit`, whichever is larger). `like` and `nlike` take regular expressions, which RE2 checks
+ * when the search runs. A bad parameter is a 400 that names it and the rule.
  */
 export function parseSearch(params: Record<string, unknown>, maxLimit: number): SearchQuery {
-  const query: SearchQuery = { conditions: [], limit: 10, skip: 0 };
+  const query: SearchQuery = { conditions: [], patterns: [], limit: 10, skip: 0 };
   for (const [parameter, raw] of Object.entries(params)) {
     if (CONTROL.has(parameter)) {
       if (Array.isArray(raw)) throw new BadRequestError(`Invalid search: the parameter '${parameter}' may be given only once.`);
       if (parameter === 'limit' || parameter === 'skip') query[parameter] = count(parameter, String(raw), parameter === 'limit' ? maxLimit : Infinity);
-      if (parameter === 'search' || parameter === 'exactsearch') query[parameter] = String(raw);
+      if (parameter === 'search' || parameter === 'exactsearch') query[parameter] = text(parameter, String(raw));
       continue;
     }
-    for (const value of ([] as unknown[]).concat(raw)) query.conditions.push(condition(parameter, String(value)));
+    for (const value of ([] as unknown[]).concat(raw)) {
+      const c = condition(parameter, String(value));
+      if ('pattern' in c) query.patterns.push(c);
+      else query.conditions.push(c);
+    }
+  }
+  const window = Math.max(SEARCH_MAX_WINDOW, maxLimit);
+  if (query.skip + query.limit > window) {
+    throw new BadRequestError(`Invalid search: 'skip' plus 'limit' may be at most ${window}; got skip ${query.skip} and limit ${query.limit}. Narrow the search instead of paging this deep.`);
   }
   return query;
+}
+
+function text(parameter: string, value: string): string {
+  if (value.length > SEARCH_TEXT_MAX_LENGTH) throw new BadRequestError(`Invalid search: '${parameter}' may be at most ${SEARCH_TEXT_MAX_LENGTH} characters; got ${value.length}.`);
+  return value;
 }
 
 function count(parameter: string, text: string, max: number): number {
@@ -52,12 +87,16 @@ function count(parameter: string, text: string, max: number): number {
   return n;
 }
 
-function condition(parameter: string, text: string): Condition {
+function condition(parameter: string, text: string): Condition | PatternCondition {
   const parts = parameter.split('.');
   const last = parts[parts.length - 1]!;
   const op = (OPERATORS as readonly string[]).includes(last) && parts.length > 1 ? (parts.pop() as Operator) : 'eq';
   if (parts.length === 0 || parts.some((p) => p === '')) throw new BadRequestError(`Invalid search parameter '${parameter}': expected <field>.<operator>=<value>.`);
   const path = [snakeToCamel(parts[0]!), ...parts.slice(1)];
+  if (op === 'like' || op === 'nlike') {
+    if (text.length > PATTERN_MAX_LENGTH) throw new BadRequestError(`Invalid search parameter '${parameter}': a pattern may be at most ${PATTERN_MAX_LENGTH} characters; got ${text.length}.`);
+    return { parameter, path, negated: op === 'nlike', pattern: text };
+  }
   const isTime = TIME_FIELDS.has(path.join('.'));
   const convert = (v: string) => (isTime ? time(parameter, v) : scalar(v));
   let value: unknown;
@@ -66,12 +105,6 @@ function condition(parameter: string, text: string): Condition {
     const bounds = splitBounds(text);
     if (bounds.length !== 2) throw new BadRequestError(`Invalid search parameter '${parameter}': between takes two values separated by a comma.`);
     value = bounds.map(convert);
-  } else if (op === 'like' || op === 'nlike') {
-    try {
-      value = new RegExp(text);
-    } catch {
-      throw new BadRequestError(`Invalid search parameter '${parameter}': '${text}' is not a valid pattern.`);
-    }
   } else value = convert(text);
   return { parameter, path, op, value };
 }

@@ -1,3 +1,4 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
 import { BadRequestError } from '../errors.js';
@@ -7,7 +8,10 @@ import type { Worker } from '../model/worker.js';
 import { allowed, authorize, reachActor } from '../registry/access.js';
 import { keys } from '../store/keys.js';
 import { hasPhrase, matches, textScore, valueAt } from './match.js';
+import { PATTERN_TIME_LIMIT_MS, PatternFilter } from './patterns.js';
 import { parseSearch, type SearchQuery } from './query.js';
+import { RegexWorker } from './regex-worker.js';
+import { Top } from './top.js';
 
 export const COLLECTIONS = ['actors', 'workers', 'executions', 'logs'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
@@ -32,13 +36,31 @@ export interface SearchScope {
 }
 
 const SORT_FIELD: Record<Collection, string> = { actors: 'createTime', workers: 'createTime', executions: 'messageReceivedTime', logs: 'executionId' };
+/** A search gives the event loop back to other work after this long. */
+const SLICE_MS = 10;
+
+/** A record that matched: `seq` is its place in the scan, which breaks ties as a stable sort would. */
+interface Found {
+  record: SearchResult['records'][number];
+  score: number;
+  key: string;
+  seq: number;
+}
+
+const collator = new Intl.Collator();
+/** Best score first, then by the collection's sort field, then in scan order. */
+const byRank = (a: Found, b: Found) => b.score - a.score || collator.compare(a.key, b.key) || a.seq - b.seq;
 
 /**
  * The search of the user guide over actors, workers, executions and logs. Only what the caller may
  * READ is looked at or counted. Records are read by ordered scans of the actors in reach (and of the
- * one actor a query names by `actor_id`), never across the whole store.
+ * one actor a query names by `actor_id`), never across the whole store. Only the first `skip + limit`
+ * matches are kept (the rest are counted); `like` patterns run in a worker thread; a long search
+ * gives the event loop back every few milliseconds.
  */
 export class SearchService {
+  private readonly regex = new RegexWorker(PATTERN_TIME_LIMIT_MS);
+
   constructor(private readonly ctx: EngineContext) {}
 
   async search(who: Identity, collection: string, params: Record<string, unknown>, scope: SearchScope = {}): Promise<SearchResult> {
@@ -47,17 +69,25 @@ export class SearchService {
     }
     const query = parseSearch(params, this.ctx.settings.searchMaxLimit);
     const actors = await this.actorsInReach(who, scope, query);
-    const found: { record: SearchResult['records'][number]; score: number }[] = [];
+    const field = SORT_FIELD[collection as Collection];
+    const top = new Top<Found>(query.skip + query.limit, byRank);
+    const patterns = new PatternFilter<Found>(this.regex, query.patterns, (found) => top.offer(found));
+    await patterns.check();
+    let seq = 0;
+    let slice = performance.now();
     for await (const record of this.records(collection as Collection, actors, scope)) {
+      if (performance.now() - slice > SLICE_MS) {
+        await yieldToLoop();
+        slice = performance.now();
+      }
       if (!query.conditions.every((c) => matches(record, c))) continue;
       if (query.exactsearch !== undefined && !hasPhrase(record, query.exactsearch)) continue;
       const score = query.search === undefined ? 1 : textScore(record, query.search);
-      if (score > 0) found.push({ record, score });
+      if (score > 0) await patterns.add(record, { record, score, key: String(valueAt(record, [field])), seq: seq++ });
     }
-    const field = SORT_FIELD[collection as Collection];
-    found.sort((a, b) => b.score - a.score || String(valueAt(a.record, [field])).localeCompare(String(valueAt(b.record, [field]))));
-    const page = found.slice(query.skip, query.skip + query.limit).map((f) => f.record);
-    return { collection: collection as Collection, records: page, metadata: { countReturned: page.length, recordLimit: query.limit, recordsSkipped: query.skip, totalCount: found.length } };
+    await patterns.flush();
+    const page = top.sorted().slice(query.skip).map((f) => f.record);
+    return { collection: collection as Collection, records: page, metadata: { countReturned: page.length, recordLimit: query.limit, recordsSkipped: query.skip, totalCount: top.count } };
   }
 
   /** The actors whose records the search may read: one (scoped, or named by actor_id) or every readable one. */

@@ -1,18 +1,21 @@
-import { createPublicKey, type KeyObject } from 'node:crypto';
-import { ForbiddenError, identity, ROLES, UnauthenticatedError, type Abaco, type Identity, type Level, type Role } from '@abaco/core';
+import { BadRequestError, ForbiddenError, identity, ROLES, UnauthenticatedError, type Abaco, type Identity, type Level, type Role } from '@abaco/core';
 import type { FastifyRequest } from 'fastify';
 import type { ResolvedOptions } from '../options.js';
-import { decodeJwt, InvalidJwt, JwksKeys, verifyJwt } from './jwt.js';
+import { BearerJwts } from './bearer.js';
+import { InvalidJwt } from './jwt.js';
+import { TokenTable } from './tokens.js';
+import { Wso2Keys } from './wso2.js';
 
 /** Upstream role names and ours. */
-const ROLE_NAMES: Record<string, Role> = {
-  'Internal/abaco-admin': 'admin',
-  'Internal/abaco-privileged': 'privileged',
-  'Internal/abaco-user': 'user',
-  'Internal/abaco-limited': 'limited',
-  abaco_admin: 'admin',
-  abaco_privileged: 'privileged',
-};
+const ROLE_NAMES = new Map<string, Role>([
+  ['Internal/abaco-admin', 'admin'],
+  ['Internal/abaco-privileged', 'privileged'],
+  ['Internal/abaco-user', 'user'],
+  ['Internal/abaco-limited', 'limited'],
+  ['abaco_admin', 'admin'],
+  ['abaco_privileged', 'privileged'],
+  ...ROLES.map((role): [string, Role] => [role, role]),
+]);
 
 const WSO2_USER = 'http://wso2.org/claims/enduser';
 const WSO2_ROLES = 'http://wso2.org/claims/role';
@@ -21,29 +24,40 @@ const ASSERTION = 'x-jwt-assertion-';
 /** Our roles in a list of role names (upstream's or ours); `user` when none is ours. */
 export function mapRoles(names: string[]): Role[] {
   const roles = new Set<Role>();
-  for (const name of names.map((n) => n.trim())) {
-    const role = ROLE_NAMES[name] ?? (ROLES.includes(name as Role) ? (name as Role) : undefined);
+  for (const name of names) {
+    const role = ROLE_NAMES.get(name.trim());
     if (role) roles.add(role);
   }
   return roles.size > 0 ? [...roles] : ['user'];
 }
 
+/** An identity from a JWT's claims: a claim that makes no valid identity refuses the token (401). */
+function fromClaims(user: string, tenant: string, roles: Role[]): Identity {
+  try {
+    return identity(user, tenant, roles);
+  } catch (e) {
+    throw e instanceof BadRequestError ? new InvalidJwt(`Invalid JWT: ${e.message}`) : e;
+  }
+}
+
 /**
  * Who is calling, from (in this order) `?x-nonce=`, `Authorization: Bearer` (a token of the users
- * file, the admin token, or a JWT), or the Abaco v2 `X-Jwt-Assertion-<TENANT>` header.
+ * file, the admin token, or a JWT), or the Abaco v2 `X-Jwt-Assertion-<TENANT>` header. Every
+ * refusal is an UnauthenticatedError (401). The options are checked when it is built: a bad users
+ * file entry or key is an error then.
  */
 export class Authenticator {
-  private readonly wso2Key?: KeyObject;
-  private readonly jwtKey?: KeyObject;
-  private readonly jwks?: JwksKeys;
+  private readonly tokens: TokenTable;
+  private readonly jwts?: BearerJwts;
+  private readonly wso2: Wso2Keys;
 
   constructor(
     private readonly abaco: Abaco,
     private readonly options: ResolvedOptions,
   ) {
-    if (options.wso2PublicKey) this.wso2Key = createPublicKey(options.wso2PublicKey);
-    if (options.jwt?.rs256PublicKey) this.jwtKey = createPublicKey(options.jwt.rs256PublicKey);
-    if (options.jwt?.jwksUrl) this.jwks = new JwksKeys(options.jwt.jwksUrl);
+    this.tokens = new TokenTable(options.tokens, options.adminToken, options.defaultTenant);
+    if (options.jwt) this.jwts = BearerJwts.from(options.jwt, abaco.log);
+    this.wso2 = new Wso2Keys(options);
   }
 
   /**
@@ -58,45 +72,36 @@ export class Authenticator {
     }
     const authorization = request.headers.authorization;
     if (typeof authorization === 'string' && /^bearer\s+/i.test(authorization)) return this.bearer(authorization.replace(/^bearer\s+/i, '').trim());
-    const assertion = Object.keys(request.headers).find((h) => h.startsWith(ASSERTION));
-    if (assertion) return this.wso2(request.headers[assertion] as string, assertion.slice(ASSERTION.length).toUpperCase());
+    const assertions = Object.keys(request.headers).filter((h) => h.startsWith(ASSERTION));
+    if (assertions.length > 1) throw new InvalidJwt('Invalid JWT: send one X-Jwt-Assertion-<TENANT> header, not several.');
+    const [assertion] = assertions;
+    const token = assertion === undefined ? undefined : request.headers[assertion];
+    if (assertion !== undefined && typeof token === 'string') return this.assertion(token, assertion.slice(ASSERTION.length).toUpperCase());
     throw new UnauthenticatedError('No JWT or nonce provided. Authenticate with "Authorization: Bearer <token>", an X-Jwt-Assertion-<TENANT> header, or ?x-nonce=<nonce id>.');
   }
 
   private async bearer(token: string): Promise<Identity> {
-    const known = this.options.tokens[token];
-    if (known) return identity(known.user, known.tenant, known.roles);
-    if (this.options.adminToken && token === this.options.adminToken) return identity('admin', this.options.defaultTenant, ['admin']);
+    const known = this.tokens.find(token);
+    if (known) return known;
     const jwt = this.options.jwt;
-    if (jwt && token.split('.').length === 3) {
-      const { header } = decodeJwt(token);
-      const publicKey = header.alg === 'RS256' ? (this.jwtKey ?? (await this.jwks?.key(header.kid))) : undefined;
-      const { claims } = this.verify(token, { secret: jwt.hs256Secret, publicKey });
-      const user = claims[jwt.userClaim ?? 'sub'];
-      if (typeof user !== 'string' || user === '') throw new UnauthenticatedError(`Invalid JWT: the claim ${jwt.userClaim ?? 'sub'} (the user) is missing.`);
+    if (jwt && this.jwts && token.split('.').length === 3) {
+      const claims = await this.jwts.verify(token);
+      const userClaim = jwt.userClaim ?? 'sub';
+      const user = claims[userClaim];
+      if (typeof user !== 'string' || user === '') throw new InvalidJwt(`Invalid JWT: the claim ${userClaim} (the user) is missing.`);
       const tenant = claims[jwt.tenantClaim ?? 'tenant'];
       const roles = claims[jwt.rolesClaim ?? 'roles'];
       const names = Array.isArray(roles) ? roles.map(String) : typeof roles === 'string' ? roles.split(',') : [];
-      return identity(user, typeof tenant === 'string' && tenant ? tenant : this.options.defaultTenant, mapRoles(names));
+      return fromClaims(user, typeof tenant === 'string' && tenant ? tenant : this.options.defaultTenant, mapRoles(names));
     }
     throw new UnauthenticatedError('Invalid token.');
   }
 
-  private wso2(token: string, tenant: string): Identity {
-    if (!this.wso2Key) throw new UnauthenticatedError('Invalid JWT: this server is not configured to verify X-Jwt-Assertion headers.');
-    const { claims } = this.verify(token, { publicKey: this.wso2Key });
+  private async assertion(token: string, tenant: string): Promise<Identity> {
+    const claims = await this.wso2.verify(token, tenant);
     const enduser = claims[WSO2_USER];
-    if (typeof enduser !== 'string' || enduser === '') throw new UnauthenticatedError(`Invalid JWT: the claim ${WSO2_USER} is missing.`);
-    const roles = typeof claims[WSO2_ROLES] === 'string' ? (claims[WSO2_ROLES] as string).split(',') : [];
-    return identity(enduser.split('@')[0]!, tenant, mapRoles(roles));
-  }
-
-  private verify(token: string, keys: Parameters<typeof verifyJwt>[1]) {
-    try {
-      return verifyJwt(token, keys);
-    } catch (e) {
-      if (e instanceof InvalidJwt) throw new UnauthenticatedError(e.message);
-      throw e;
-    }
+    if (typeof enduser !== 'string' || enduser === '') throw new InvalidJwt(`Invalid JWT: the claim ${WSO2_USER} is missing.`);
+    const roles = claims[WSO2_ROLES];
+    return fromClaims(enduser.split('@')[0]!, tenant, mapRoles(typeof roles === 'string' ? roles.split(',') : []));
   }
 }

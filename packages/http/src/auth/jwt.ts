@@ -1,65 +1,62 @@
-import { createHmac, createPublicKey, createVerify, timingSafeEqual, type KeyObject } from 'node:crypto';
-import { request } from 'undici';
+/**
+ * JWT verification is jose's (`jwtVerify`); what is left here is what jose doesn't do: turning its
+ * errors into 401s whose message says why, with upstream's "Invalid JWT." for a bad signature.
+ */
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import { UnauthenticatedError } from '@abaco/core';
+import { errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload } from 'jose';
 
-export interface VerifiedJwt {
-  header: Record<string, unknown>;
-  claims: Record<string, unknown>;
+/** A JWT was refused (401). The message is upstream's "Invalid JWT." or "Invalid JWT: <reason>". */
+export class InvalidJwt extends UnauthenticatedError {
+  override name = 'InvalidJwt';
 }
 
-/** Thrown when a JWT is malformed, badly signed or expired. */
-export class InvalidJwt extends Error {}
+/** The refusal of a token whose `exp` has passed. */
+export const EXPIRED = 'Invalid JWT: the token has expired.';
 
-const b64url = (part: string): Buffer => Buffer.from(part, 'base64url');
+/** A jose key resolver: the key for a token, from its header. */
+export type KeyResolver = (header: JWSHeaderParameters, token: FlattenedJWSInput) => KeyObject | Promise<KeyObject>;
 
-export function decodeJwt(token: string): { header: Record<string, unknown>; claims: Record<string, unknown>; signed: string; signature: Buffer } {
-  const parts = token.split('.');
-  if (parts.length !== 3) throw new InvalidJwt('Invalid JWT.');
-  try {
-    return { header: JSON.parse(b64url(parts[0]!).toString()), claims: JSON.parse(b64url(parts[1]!).toString()), signed: `${parts[0]}.${parts[1]}`, signature: b64url(parts[2]!) };
-  } catch {
-    throw new InvalidJwt('Invalid JWT.');
-  }
+export interface VerifyOptions {
+  /** The algorithms accepted, by the kinds of keys configured. */
+  algorithms: string[];
+  issuer?: string | string[];
+  audience?: string | string[];
 }
 
 /**
- * Verifies a JWT signed with HS256 (a secret) or RS256 (a public key) and checks `exp` and `nbf`.
- * `exp` values above 10^12 are read as milliseconds (WSO2 writes them so).
+ * Verifies a JWT with jose: signature, `exp` (required), `nbf`, and `iss`/`aud` when given. Any
+ * failure, including the key resolver's, is an InvalidJwt.
  */
-export function verifyJwt(token: string, keys: { secret?: string; publicKey?: KeyObject | string }, now = Date.now()): VerifiedJwt {
-  const { header, claims, signed, signature } = decodeJwt(token);
-  let valid = false;
-  if (header.alg === 'HS256' && keys.secret) {
-    const expected = createHmac('sha256', keys.secret).update(signed).digest();
-    valid = expected.length === signature.length && timingSafeEqual(expected, signature);
-  } else if (header.alg === 'RS256' && keys.publicKey) {
-    valid = createVerify('RSA-SHA256').update(signed).verify(keys.publicKey, signature);
+export async function verifyJwt(token: string, key: KeyObject | KeyResolver, options: VerifyOptions): Promise<JWTPayload> {
+  try {
+    const { payload } = await jwtVerify(token, key as KeyResolver, { ...options, requiredClaims: ['exp'] });
+    return payload;
+  } catch (e) {
+    throw e instanceof InvalidJwt ? e : new InvalidJwt(reason(e, options.algorithms));
   }
-  if (!valid) throw new InvalidJwt('Invalid JWT.');
-  const seconds = (value: unknown) => (typeof value === 'number' ? (value > 1e12 ? value / 1000 : value) : undefined);
-  const exp = seconds(claims.exp);
-  if (exp !== undefined && exp * 1000 < now) throw new InvalidJwt('Invalid JWT: the token has expired.');
-  const nbf = seconds(claims.nbf);
-  if (nbf !== undefined && nbf * 1000 > now + 60_000) throw new InvalidJwt('Invalid JWT: the token is not valid yet.');
-  return { header, claims };
 }
 
-/** The keys of a JWKS URL, fetched when a token names a `kid` not seen yet. */
-export class JwksKeys {
-  private keys = new Map<string, KeyObject>();
-
-  constructor(private readonly url: string) {}
-
-  async key(kid: unknown): Promise<KeyObject | undefined> {
-    const id = typeof kid === 'string' ? kid : '';
-    if (!this.keys.has(id)) await this.refresh();
-    return this.keys.get(id) ?? (id === '' && this.keys.size === 1 ? [...this.keys.values()][0] : undefined);
+function reason(e: unknown, algorithms: string[]): string {
+  if (e instanceof errors.JWSSignatureVerificationFailed) return 'Invalid JWT.';
+  if (e instanceof errors.JWTExpired) return EXPIRED;
+  if (e instanceof errors.JWTClaimValidationFailed) {
+    if (e.reason === 'missing') return `Invalid JWT: the claim ${e.claim} is required.`;
+    if (e.claim === 'nbf') return 'Invalid JWT: the token is not valid yet.';
+    if (e.claim === 'iss') return 'Invalid JWT: the claim iss does not name an issuer this server trusts.';
+    if (e.claim === 'aud') return 'Invalid JWT: the claim aud does not name this server.';
+    return `Invalid JWT: the claim ${e.claim} is invalid.`;
   }
+  if (e instanceof errors.JOSEAlgNotAllowed) return `Invalid JWT: the algorithm is not accepted here (accepted: ${algorithms.join(', ')}).`;
+  if (e instanceof errors.JOSEError) return `Invalid JWT: ${e.message.replace(/\.$/, '')}.`;
+  return `Invalid JWT: it could not be verified (${(e as Error).message}).`;
+}
 
-  private async refresh(): Promise<void> {
-    const response = await request(this.url, { headersTimeout: 5000, bodyTimeout: 5000 });
-    const body = (await response.body.json()) as { keys?: (Record<string, unknown> & { kid?: string })[] };
-    const keys = new Map<string, KeyObject>();
-    for (const jwk of body.keys ?? []) keys.set(jwk.kid ?? '', createPublicKey({ key: jwk as never, format: 'jwk' }));
-    this.keys = keys;
+/** Reads a PEM public key; a bad one is an error at start naming the option. */
+export function publicKey(pem: string, option: string): KeyObject {
+  try {
+    return createPublicKey(pem);
+  } catch (e) {
+    throw new Error(`${option}: not a PEM public key (${(e as Error).message}).`);
   }
 }
