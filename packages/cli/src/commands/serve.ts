@@ -2,6 +2,17 @@ import { Command, Flags } from '@oclif/core';
 import { loadConfig, type ServeConfig } from '../serve/config.js';
 import { serve } from '../serve/serve.js';
 
+/** `TENANT=FILE` pairs as a map of tenant to file. */
+function tenantKeys(pairs: string[]): Record<string, string> {
+  return Object.fromEntries(
+    pairs.map((pair) => {
+      const cut = pair.indexOf('=');
+      if (cut <= 0) throw new Error(`--wso2-tenant-key ${pair}: expected TENANT=FILE`);
+      return [pair.slice(0, cut), pair.slice(cut + 1)];
+    }),
+  );
+}
+
 export default class Serve extends Command {
   static override summary = 'Run the Abaco API server: engine, container runtime and HTTP API in one process.';
   static override description = `With no flags it works on a fresh machine: data in ./abaco-data, the first reachable container
@@ -37,7 +48,12 @@ The process runtime runs actors as processes of this machine, without isolation:
     'jwt-user-claim': Flags.string({ description: 'JWT claim naming the user (default sub)' }),
     'jwt-tenant-claim': Flags.string({ description: 'JWT claim naming the tenant (default tenant)' }),
     'jwt-roles-claim': Flags.string({ description: 'JWT claim holding the roles (default roles)' }),
-    'wso2-key': Flags.file({ description: 'PEM public key verifying X-Jwt-Assertion-<TENANT> headers', exists: true }),
+    'jwt-issuer': Flags.string({ description: 'the iss bearer JWTs must carry (set it in production)' }),
+    'jwt-audience': Flags.string({ description: 'the aud bearer JWTs must carry (set it in production)' }),
+    'wso2-key': Flags.file({ description: 'PEM public key verifying X-Jwt-Assertion-<TENANT> headers of tenants without a key of their own; such JWTs must name their tenant in --wso2-tenant-claim', exists: true }),
+    'wso2-tenant-key': Flags.string({ description: 'TENANT=FILE: PEM public key verifying the X-Jwt-Assertion-TENANT headers of one tenant (repeatable)', multiple: true }),
+    'wso2-tenant-claim': Flags.string({ description: 'signed claim naming the tenant of a WSO2 JWT (default http://wso2.org/claims/tenant)' }),
+    'cors-origin': Flags.string({ description: 'an origin whose web pages may call the API from a browser, with credentials (repeatable; default none)', multiple: true }),
     'docker-host': Flags.string({ description: 'Docker socket (default DOCKER_HOST or /var/run/docker.sock)' }),
     'podman-host': Flags.string({ description: 'Podman socket (default CONTAINER_HOST or the usual podman sockets)' }),
     'max-workers-per-actor': Flags.integer({ description: 'workers a stateless actor may have when it sets no maxWorkers (default 6)' }),
@@ -74,6 +90,11 @@ The process runtime runs actors as processes of this machine, without isolation:
       jwtTenantClaim: flags['jwt-tenant-claim'],
       jwtRolesClaim: flags['jwt-roles-claim'],
       wso2Key: flags['wso2-key'],
+      wso2TenantKeys: flags['wso2-tenant-key'] === undefined ? undefined : tenantKeys(flags['wso2-tenant-key']),
+      wso2TenantClaim: flags['wso2-tenant-claim'],
+      jwtIssuer: flags['jwt-issuer'],
+      jwtAudience: flags['jwt-audience'],
+      corsOrigins: flags['cors-origin'],
       dockerHost: flags['docker-host'],
       podmanHost: flags['podman-host'],
       pullPolicy: flags['pull-policy'] as ServeConfig['pullPolicy'] | undefined,

@@ -24,6 +24,13 @@ export interface ServeConfig {
   jwtTenantClaim?: string;
   jwtRolesClaim?: string;
   wso2Key?: string;
+  /** Per-tenant WSO2 keys: tenant to PEM file. */
+  wso2TenantKeys?: Record<string, string>;
+  wso2TenantClaim?: string;
+  jwtIssuer?: string;
+  jwtAudience?: string;
+  /** Origins whose web pages may call the API with credentials (CORS). */
+  corsOrigins?: string[];
   dockerHost?: string;
   podmanHost?: string;
   /** When container engines pull images: always, if-missing (default) or never. */

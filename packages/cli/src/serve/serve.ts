@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { Abaco, SecretBox } from '@abaco/core';
-import { startServer, type JwtOptions } from '@abaco/http';
+import { startServer, type JwtOptions, type ServerOptions } from '@abaco/http';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { readUsers, type ServeConfig } from './config.js';
@@ -19,13 +19,6 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
   const dataDir = resolve(config.dataDir);
   const admin = config.adminToken ? { value: config.adminToken, created: false } : keptSecret(dataDir, 'admin-token');
   const secretKey = keptSecret(dataDir, 'secret.key', SecretBox.newKey).value;
-  const runtime = await chooseRuntime(config, say, warn);
-  const abaco = await Abaco.open({
-    dataDir: resolve(dataDir, 'store'),
-    runtime,
-    logger: pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' }, pino.destination(2)),
-    settings: { secretKey, spoolDir: resolve(dataDir, 'spool'), ...config.settings, ...config.limits, ...(config.publicUrl ? { apiServer: config.publicUrl } : {}) },
-  });
   const jwt: JwtOptions | undefined =
     config.jwtHs256Secret || config.jwtRs256Key || config.jwksUrl
       ? {
@@ -35,9 +28,12 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
           userClaim: config.jwtUserClaim,
           tenantClaim: config.jwtTenantClaim,
           rolesClaim: config.jwtRolesClaim,
+          issuer: config.jwtIssuer,
+          audience: config.jwtAudience,
         }
       : undefined;
-  const { app, url } = await startServer(abaco, {
+  // Files are read and checked before anything is opened.
+  const options: ServerOptions & { host: string; port: number } = {
     host: config.host,
     port: config.port,
     casing: config.case,
@@ -48,6 +44,21 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
     defaultTenant: config.tenant,
     jwt,
     wso2PublicKey: config.wso2Key ? readFileSync(config.wso2Key, 'utf8') : undefined,
+    wso2Keys: config.wso2TenantKeys && Object.fromEntries(Object.entries(config.wso2TenantKeys).map(([tenant, file]) => [tenant, readFileSync(file, 'utf8')])),
+    wso2TenantClaim: config.wso2TenantClaim,
+    corsOrigins: config.corsOrigins,
+  };
+  const runtime = await chooseRuntime(config, say, warn);
+  const abaco = await Abaco.open({
+    dataDir: resolve(dataDir, 'store'),
+    runtime,
+    logger: pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' }, pino.destination(2)),
+    settings: { secretKey, spoolDir: resolve(dataDir, 'spool'), ...config.settings, ...config.limits, ...(config.publicUrl ? { apiServer: config.publicUrl } : {}) },
+  });
+  // A server option the HTTP layer refuses (a bad users file entry, a bad key) stops the start: the engine is closed first.
+  const { app, url } = await startServer(abaco, options).catch(async (e: unknown) => {
+    await abaco.close({ kill: true });
+    throw e;
   });
   if (admin.created) say(`admin token (kept in ${resolve(dataDir, 'admin-token')}): ${admin.value}`);
   say(runtimeLine(runtime));
