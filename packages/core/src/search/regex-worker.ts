@@ -1,22 +1,31 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** What the worker thread runs: compile each pattern with RE2 (re2js), then test it on its texts. */
+/** What the worker thread runs: compile each pattern with RE2 (re2js, the last 64 kept), then test it on its texts. */
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { RE2JS } = require(${JSON.stringify(createRequire(import.meta.url).resolve('re2js'))});
 parentPort.postMessage('ready');
+const compiled = new Map();
+const compile = (pattern) => {
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    if (compiled.size >= 64) compiled.clear();
+    compiled.set(pattern, (re = RE2JS.compile(pattern)));
+  }
+  return re;
+};
 parentPort.on('message', ({ patterns, rows }) => {
-  const compiled = [];
+  const res = [];
   for (const [index, pattern] of patterns.entries()) {
     try {
-      compiled.push(RE2JS.compile(pattern));
+      res.push(compile(pattern));
     } catch (e) {
       parentPort.postMessage({ invalid: { index, message: e.message } });
       return;
     }
   }
-  parentPort.postMessage({ found: rows.map((texts) => texts.map((text, i) => text !== null && compiled[i].test(text))) });
+  parentPort.postMessage({ found: rows.map((texts) => texts.map((text, i) => text !== null && res[i].test(text))) });
 });
 `;
 
