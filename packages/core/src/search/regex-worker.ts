@@ -1,7 +1,7 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** What the worker thread runs: compile each pattern with RE2 (re2js, the last 64 kept), then test it on its texts. */
+/** What the worker thread runs: compile each pattern with RE2 (re2js, the last 16 kept), then test it on its texts. */
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { RE2JS } = require(${JSON.stringify(createRequire(import.meta.url).resolve('re2js'))});
@@ -10,7 +10,7 @@ const compiled = new Map();
 const compile = (pattern) => {
   let re = compiled.get(pattern);
   if (re === undefined) {
-    if (compiled.size >= 64) compiled.clear();
+    if (compiled.size >= 16) compiled.clear();
     compiled.set(pattern, (re = RE2JS.compile(pattern)));
   }
   return re;
@@ -28,6 +28,9 @@ parentPort.on('message', ({ patterns, rows }) => {
   parentPort.postMessage({ found: rows.map((texts) => texts.map((text, i) => text !== null && res[i].test(text))) });
 });
 `;
+
+/** The worker's heap: RE2 keeps up to 8 MB of DFA states per pattern, texts come in batches of about 1 MB. */
+const WORKER_HEAP_MB = 512;
 
 /** A pattern that RE2 refused, by its place in the request. */
 export interface InvalidPattern {
@@ -100,7 +103,7 @@ export class RegexWorker {
 
   private start(): Worker {
     this.ready = false;
-    const worker = new Worker(SOURCE, { eval: true });
+    const worker = new Worker(SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     worker.on('message', (answer: RegexAnswer | 'ready') => {
       if (worker !== this.worker) return;
       if (answer !== 'ready') return this.finish((job) => job.resolve(answer));
