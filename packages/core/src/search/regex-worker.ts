@@ -16,16 +16,16 @@ const compile = (pattern) => {
   return re;
 };
 parentPort.on('message', ({ patterns, rows }) => {
-  const res = [];
+  const programs = [];
   for (const [index, pattern] of patterns.entries()) {
     try {
-      res.push(compile(pattern));
+      programs.push(compile(pattern));
     } catch (e) {
       parentPort.postMessage({ invalid: { index, message: e.message } });
       return;
     }
   }
-  parentPort.postMessage({ found: rows.map((texts) => texts.map((text, i) => text !== null && res[i].test(text))) });
+  parentPort.postMessage({ found: rows.map((texts) => texts.map((text, i) => text !== null && programs[i].test(text))) });
 });
 `;
 
