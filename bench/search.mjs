@@ -1,6 +1,8 @@
 // Search speed: 100,000 executions across 100 actors in a level store on disk. A selective query
 // (one actor, status ERROR, a time range) through the search, against a baseline measured in the
-// same run: a full scan that decodes every execution and filters it.
+// same run: a full scan that decodes every execution and filters it. Then queries across every
+// actor: an equality, a `like`, a deep page, and the catastrophic pattern `^(a+)+$` over actors whose
+// descriptions are made to trip a backtracking engine (20 a's and a '!').
 // Usage: node bench/search.mjs [actors=100] [executionsPerActor=1000]
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,7 +23,7 @@ const statuses = ['COMPLETE', 'COMPLETE', 'COMPLETE', 'ERROR', 'RUNNING', 'SUBMI
 const actors = [];
 let t0 = performance.now();
 for (let a = 0; a < actorCount; a++) {
-  const actor = await abaco.actors.create(admin, { image: `bench/image-${a % 7}`, name: `actor-${a}` });
+  const actor = await abaco.actors.create(admin, { image: `bench/image-${a % 7}`, name: `actor-${a}`, description: `${'a'.repeat(20)}!` });
   actors.push(actor.id);
   let batch = [];
   for (let i = 0; i < perActor; i++) {
@@ -67,10 +69,17 @@ const fullScan = await time(async () => {
   return hits;
 }, 5);
 const global = await time(() => abaco.search.search(admin, 'executions', { status: 'ERROR', limit: '10' }), 5);
+const like = await time(() => abaco.search.search(admin, 'executions', { 'status.like': '^ERR', limit: '10' }), 5);
+const deep = await time(() => abaco.search.search(admin, 'executions', { status: 'ERROR', skip: '9000', limit: '100' }), 5);
+const evil = await time(() => abaco.search.search(admin, 'actors', { 'description.like': '^(a+)+$' }), 5);
+const perScan = (ms) => `${(ms / fullScan.ms).toFixed(2)}x the full scan`;
 
 console.log(`selective query (one actor, status ERROR, a time range): ${selective.ms.toFixed(1)} ms median, ${selective.result.metadata.totalCount} hits`);
 console.log(`baseline, full scan of every execution:                 ${fullScan.ms.toFixed(1)} ms median, ${fullScan.result.length} hits`);
 console.log(`ratio selective/full scan: ${(selective.ms / fullScan.ms).toFixed(3)}`);
-console.log(`global query (status ERROR across all actors):         ${global.ms.toFixed(1)} ms median, ${global.result.metadata.totalCount} hits`);
+console.log(`global query (status ERROR across all actors):         ${global.ms.toFixed(1)} ms median, ${global.result.metadata.totalCount} hits, ${perScan(global.ms)}`);
+console.log(`global like (status.like=^ERR across all actors):      ${like.ms.toFixed(1)} ms median, ${like.result.metadata.totalCount} hits, ${perScan(like.ms)}`);
+console.log(`deep page (status ERROR, skip 9000, limit 100):        ${deep.ms.toFixed(1)} ms median, ${deep.result.metadata.countReturned} returned, ${perScan(deep.ms)}`);
+console.log(`catastrophic pattern (description.like=^(a+)+$, ${actorCount} actors): ${evil.ms.toFixed(1)} ms median, ${evil.result.metadata.totalCount} hits`);
 await abaco.close();
 rmSync(dir, { recursive: true, force: true });

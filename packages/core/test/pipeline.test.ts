@@ -212,6 +212,29 @@ t.test('halt kills a running execution; halting one that is not running is refus
   await t.rejects(abaco.executions.get(alice, actor.id, 'nosuchexecution'), { message: `No executions found with actor id of ${actor.id} and execution id of nosuchexecution.` });
 });
 
+t.test('an execution is RUNNING before its container starts; halted then, the container is killed as soon as it is up', async (t) => {
+  const processes = new ProcessRuntime({ images });
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  const slowStart: ContainerRuntime = {
+    name: processes.name, isolated: processes.isolated, ensureImage: (image) => processes.ensureImage(image),
+    run: async (spec) => (await gate, processes.run(spec)), cleanup: () => processes.cleanup(), close: () => processes.close(),
+  };
+  const abaco = await runningEngine(t, { runtime: slowStart });
+  const actor = await abaco.actors.create(alice, { image: 'test/sleep' });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'z' });
+  const starting = await eventually(async () => {
+    const { execution: e } = await abaco.executions.get(alice, actor.id, execution.id);
+    return e.status === 'RUNNING' && e;
+  });
+  t.ok(starting.startTime && starting.workerId, 'with its start time and worker');
+  await abaco.executions.halt(alice, actor.id, execution.id);
+  open();
+  const done = await finished(abaco, alice, actor.id, execution.id);
+  t.match(done, { status: 'COMPLETE', statusMessage: 'Execution was halted (force quit).' });
+  t.not(done.exitCode, 0, 'killed, not after its 30 s sleep');
+});
+
 t.test('logs: partial while running, cut past the limit with a marker', async (t) => {
   const abaco = await runningEngine(t, { settings: { logMaxChars: 40 } });
   const out = await abaco.actors.create(alice, { image: 'test/out' });

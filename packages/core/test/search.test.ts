@@ -176,6 +176,17 @@ t.test('paging keeps only the first skip + limit matches and still counts them a
     t.same([past.metadata.countReturned, past.metadata.totalCount], [5, 40]);
   }
   await t.rejects(abaco.search.search(alice, 'executions', { skip: '10000' }), { name: 'BadRequestError', message: /'skip' plus 'limit' may be at most 10000/ });
+
+  // more records than one batch of the regular expression worker holds
+  const b = await abaco.actors.create(alice, { image: 'x/z' });
+  const statuses = ['COMPLETE', 'ERROR', 'RUNNING'];
+  // @ts-expect-error the private context: write finished executions directly
+  await abaco.ctx.store.batch(Array.from({ length: 2500 }, (_, i) => ({ type: 'put' as const, key: keys.execution('TACC', b.id, `e${String(i).padStart(5, '0')}`), value: { id: `e${i}`, actorId: b.id, status: statuses[i % 3], messageReceivedTime: new Date(Date.parse('2026-02-01T00:00:00Z') - i * 1000).toISOString() } })));
+  const byEquality = await abaco.search.search(alice, 'executions', { actor_id: b.id, status: 'ERROR', skip: '800', limit: '20' });
+  const byPattern = await abaco.search.search(alice, 'executions', { actor_id: b.id, 'status.like': '^E.R', skip: '800', limit: '20' });
+  t.equal(byPattern.metadata.totalCount, 833);
+  t.same(byPattern.records, byEquality.records, 'like over 2,500 records pages as equality does');
+  t.same((await abaco.search.search(alice, 'executions', { actor_id: b.id, 'status.nlike': 'R' })).metadata.totalCount, 834, 'nlike too: the COMPLETE ones');
 });
 
 t.test('Top keeps the first items of any stream in order, as a stable sort would', async (t) => {

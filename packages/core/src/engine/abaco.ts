@@ -183,7 +183,8 @@ export class Abaco {
     const { installation } = this.parts;
     const removed = await this.parts.runtime!.cleanup((labels) => labels['abaco.installation'] !== installation || this.pool.isAlive(labels['abaco.worker'] ?? ''));
     if (removed > 0) this.ctx.log.warn({ removed }, 'removed containers left by a previous engine');
-    await recover(this.ctx, this.parts.inbox, this.pool, this.runner);
+    const recovery = { inbox: this.parts.inbox, pool: this.pool, runner: this.runner, logs: this.logs, spoolDir: this.parts.spoolDir };
+    await recover(this.ctx, recovery, { atStart: true });
     const every = (ms: number, task: () => Promise<unknown>) => {
       if (ms <= 0) return;
       let busy = false;
@@ -199,7 +200,7 @@ export class Abaco {
     };
     if (this.ctx.settings.autoscaling) every(this.ctx.settings.autoscaleIntervalMs, () => this.autoscaler.tick());
     every(this.ctx.settings.cronIntervalMs, () => this.cron.tick());
-    every(this.ctx.settings.healthCheckIntervalMs, () => recover(this.ctx, this.parts.inbox, this.pool, this.runner));
+    every(this.ctx.settings.healthCheckIntervalMs, () => recover(this.ctx, recovery));
     every(60_000, () => this.logs.sweep());
   }
 

@@ -58,7 +58,7 @@ export function parseSearch(params: Record<string, unknown>, maxLimit: number): 
     if (CONTROL.has(parameter)) {
       if (Array.isArray(raw)) throw new BadRequestError(`Invalid search: the parameter '${parameter}' may be given only once.`);
       if (parameter === 'limit' || parameter === 'skip') query[parameter] = count(parameter, String(raw), parameter === 'limit' ? maxLimit : Infinity);
-      if (parameter === 'search' || parameter === 'exactsearch') query[parameter] = text(parameter, String(raw));
+      if (parameter === 'search' || parameter === 'exactsearch') query[parameter] = searchText(parameter, String(raw));
       continue;
     }
     for (const value of ([] as unknown[]).concat(raw)) {
@@ -74,7 +74,7 @@ export function parseSearch(params: Record<string, unknown>, maxLimit: number): 
   return query;
 }
 
-function text(parameter: string, value: string): string {
+function searchText(parameter: string, value: string): string {
   if (value.length > SEARCH_TEXT_MAX_LENGTH) throw new BadRequestError(`Invalid search: '${parameter}' may be at most ${SEARCH_TEXT_MAX_LENGTH} characters; got ${value.length}.`);
   return value;
 }

@@ -1,24 +1,36 @@
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 
-/** What the worker thread runs: compile each pattern with RE2 (re2js), then test it on its texts. */
+/** What the worker thread runs: compile each pattern with RE2 (re2js, the last 16 kept), then test it on its texts. */
 const SOURCE = `
 const { parentPort } = require('node:worker_threads');
 const { RE2JS } = require(${JSON.stringify(createRequire(import.meta.url).resolve('re2js'))});
 parentPort.postMessage('ready');
+const compiled = new Map();
+const compile = (pattern) => {
+  let re = compiled.get(pattern);
+  if (re === undefined) {
+    if (compiled.size >= 16) compiled.clear();
+    compiled.set(pattern, (re = RE2JS.compile(pattern)));
+  }
+  return re;
+};
 parentPort.on('message', ({ patterns, rows }) => {
-  const compiled = [];
+  const programs = [];
   for (const [index, pattern] of patterns.entries()) {
     try {
-      compiled.push(RE2JS.compile(pattern));
+      programs.push(compile(pattern));
     } catch (e) {
       parentPort.postMessage({ invalid: { index, message: e.message } });
       return;
     }
   }
-  parentPort.postMessage({ found: rows.map((texts) => texts.map((text, i) => text !== null && compiled[i].test(text))) });
+  parentPort.postMessage({ found: rows.map((texts) => texts.map((text, i) => text !== null && programs[i].test(text))) });
 });
 `;
+
+/** The worker's heap: RE2 keeps up to 8 MB of DFA states per pattern, texts come in batches of about 1 MB. */
+const WORKER_HEAP_MB = 512;
 
 /** A pattern that RE2 refused, by its place in the request. */
 export interface InvalidPattern {
@@ -91,7 +103,7 @@ export class RegexWorker {
 
   private start(): Worker {
     this.ready = false;
-    const worker = new Worker(SOURCE, { eval: true });
+    const worker = new Worker(SOURCE, { eval: true, resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB } });
     worker.on('message', (answer: RegexAnswer | 'ready') => {
       if (worker !== this.worker) return;
       if (answer !== 'ready') return this.finish((job) => job.resolve(answer));

@@ -29,6 +29,9 @@ export const keys = {
   allWorkers: 'w/',
   /** Expiry index: `exp/<time>/<key>` for every log that expires, so the sweeper reads only what is due. */
   expiry: (at: string, key: string) => `exp/${at}/${key}`,
+  /** Open-log index: `lopen/<log key>` for every log still written without an expiry, so recovery finds those of dead executions. */
+  openLog: (key: string) => `lopen/${key}`,
+  openLogs: 'lopen/',
 };
 
 /** The kinds of record that carry their own permissions. */
