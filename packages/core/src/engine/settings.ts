@@ -48,7 +48,10 @@ export interface Settings {
   syncMaxIdleMs: number;
   /** How often the cron scheduler looks for due actors (ms); 0 leaves it to `abaco.cron.tick()`. */
   cronIntervalMs: number;
-  /** How often the health check settles the leases and records of workers that are gone (ms). */
+  /**
+   * How often the health check settles the leases and records of workers that are gone, and cleans
+   * what dead executions left: access tokens, logs without expiry, spool files (ms).
+   */
   healthCheckIntervalMs: number;
   /** How often an idle worker looks at its inbox when no notification came (ms). */
   workerPollMs: number;
