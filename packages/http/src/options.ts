@@ -66,7 +66,9 @@ export interface ServerOptions {
 
 export type ResolvedOptions = Required<Pick<ServerOptions, 'casing' | 'maxMessageBytes' | 'maxBodyBytes' | 'maxConcurrentUploads' | 'corsOrigins' | 'tokens' | 'defaultTenant' | 'version'>> & ServerOptions;
 
+/** The options with their defaults; an option given as `undefined` takes its default too. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
+  const given = Object.fromEntries(Object.entries(options).filter(([, value]) => value !== undefined));
   return {
     casing: 'snake',
     maxMessageBytes: 500 * 1024 * 1024,
@@ -76,6 +78,6 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     tokens: {},
     defaultTenant: 'TACC',
     version: '0.1.0',
-    ...options,
+    ...given,
   };
 }
