@@ -127,7 +127,7 @@ t.test("nonces and READ or EXECUTE users cannot list or read an actor's nonces, 
 
   for (const level of ['READ', 'EXECUTE']) {
     const q = `?x-nonce=${nonce[level]}`;
-    t.match(await api.call('GET', `/actors/v2/${actor}/nonces${q}`), refused(403, /Nonces cannot be used on this endpoint/), `${level} nonce lists`);
+    t.match(await api.call('GET', `/actors/v2/${actor}/nonces${q}`), refused(403, /a nonce cannot be used to list, read, create and delete an actor's nonces/), `${level} nonce lists`);
     t.match(await api.call('GET', `/actors/v2/${actor}/nonces/${nonce.UPDATE}${q}`), refused(403), `${level} nonce reads the UPDATE nonce`);
     await api.call('POST', `/actors/v2/${actor}/permissions`, { as: 'alice', json: { user: 'bob', level } });
     t.match(await api.call('GET', `/actors/v2/${actor}/nonces`, { as: 'bob' }), refused(403, /do not have access/), `bob with ${level} lists`);
@@ -356,4 +356,31 @@ t.test('with one upload allowed at a time, a second upload during a slow one get
   await finishedOverHttp(api, actor, executionId);
   t.match(await logsOf(api, actor, executionId), /^2000$/m, 'the first upload ran with all its bytes');
   t.equal((await api.call('GET', `/actors/v2/${actor}/executions`, { as: 'alice' })).json!.result.executions.length, 1, 'only the first was queued');
+});
+
+t.test('an upload that stalls is dropped with 408, and its slot is free again', async (t) => {
+  const tmp = await withOwnTmpdir(t);
+  const api = await startApi(t, { server: { maxConcurrentUploads: 1, uploadIdleMs: 300 } });
+  const actor = await register(t, api, 'alice', { image: 'test/binary' });
+  async function* stalls() {
+    yield Buffer.alloc(1000, 'a');
+    await new Promise(() => {}); // never sends the rest
+  }
+  const headers = { authorization: 'Bearer alice-token', 'content-type': 'application/octet-stream' };
+  const stalled = await request(`${api.url}/actors/v2/${actor}/messages`, { method: 'POST', headers, body: Readable.from(stalls()) });
+  t.equal(stalled.statusCode, 408);
+  t.match(JSON.parse(await stalled.body.text()), { status: 'error', message: /sent nothing for 0\.3 s/ });
+  await until('the stalled upload to be removed', async () => (await tmp.uploads()).length === 0);
+  const next = await api.call('POST', `/actors/v2/${actor}/messages`, { as: 'alice', bytes: Buffer.from('next') });
+  t.equal(next.status, 200, 'the next upload is taken');
+  t.equal((await api.call('GET', `/actors/v2/${actor}/executions`, { as: 'alice' })).json!.result.executions.length, 1, 'the stalled message was never queued');
+});
+
+t.test('a nonce on a route that takes none is refused with the reason, before a use is counted', async (t) => {
+  const api = await startApi(t);
+  const actor = await register(t, api, 'alice', { image: 'abacosamples/wc' });
+  const nonce = (await api.call('POST', `/actors/v2/${actor}/nonces`, { as: 'alice', json: { level: 'UPDATE', maxUses: 1 } })).json!.result.id;
+  const refusedAnswer = await api.call('GET', `/actors/v2/${actor}/permissions?x-nonce=${nonce}`);
+  t.match(refusedAnswer, refused(403, /a nonce cannot be used to read an actor's permissions/));
+  t.equal((await api.call('GET', `/actors/v2/${actor}?x-nonce=${nonce}`)).status, 200, 'its one use is still there');
 });

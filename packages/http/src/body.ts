@@ -24,7 +24,7 @@ export class RawText {
  * Body parsers: JSON (Fastify's), form-encoded (a key given twice becomes a list, as `hints=a&hints=b`),
  * octet-stream to a temporary file, and anything else as text.
  */
-export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes: number; maxMessageBytes: number; maxConcurrentUploads: number }): void {
+export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes: number; maxMessageBytes: number; maxConcurrentUploads: number; uploadIdleMs: number }): void {
   let uploading = 0;
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (_req, body, done) => {
     const out: Record<string, string | string[]> = {};
@@ -40,7 +40,7 @@ export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes
     if (uploading >= limits.maxConcurrentUploads) throw new HttpError(503, `Too many binary messages are being uploaded at once (at most ${limits.maxConcurrentUploads}); try again shortly.`);
     uploading++;
     try {
-      return await spool(request, limits.maxMessageBytes);
+      return await spool(request, limits.maxMessageBytes, limits.uploadIdleMs);
     } finally {
       uploading--;
     }
@@ -52,23 +52,28 @@ export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes
   });
 }
 
-/** Streams a request's body to a file of a new temporary folder, refusing it past `max` bytes. */
-async function spool(request: FastifyRequest, max: number): Promise<UploadedFile> {
+/** Streams a request's body to a file of a new temporary folder, refusing it past `max` bytes or when it stalls. */
+async function spool(request: FastifyRequest, max: number, idleMs: number): Promise<UploadedFile> {
   const dir = await mkdtemp(join(tmpdir(), 'abaco-upload-'));
   const path = join(dir, 'body');
   let size = 0;
+  let idle: NodeJS.Timeout | undefined;
   const counter = new Transform({
     transform(chunk: Buffer, _enc, next) {
+      idle?.refresh();
       size += chunk.length;
       if (size > max) next(new HttpError(413, `Message exceeds max content length of: ${max}`));
       else next(null, chunk);
     },
   });
+  idle = setTimeout(() => counter.destroy(new HttpError(408, `The upload sent nothing for ${idleMs / 1000} s and was dropped.`)), idleMs);
   try {
     await pipeline(request.raw, counter, createWriteStream(path));
   } catch (e) {
     await rm(dir, { recursive: true, force: true });
     throw e;
+  } finally {
+    clearTimeout(idle);
   }
   return new UploadedFile(path, size);
 }

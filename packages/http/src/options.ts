@@ -56,6 +56,8 @@ export interface ServerOptions {
   corsOrigins?: string[];
   /** How many binary messages may be uploaded at the same time (default 8); more are refused with 503. */
   maxConcurrentUploads?: number;
+  /** How long an upload may send nothing before it is dropped with 408, freeing its slot (default 30 s). */
+  uploadIdleMs?: number;
   /** One PEM public key per tenant (case aside) for `X-Jwt-Assertion-<TENANT>`: the header's tenant chooses the key. */
   wso2Keys?: Record<string, string>;
   /** The claim naming the tenant of a WSO2 JWT (default `http://wso2.org/claims/tenant`). */
@@ -64,7 +66,7 @@ export interface ServerOptions {
   version?: string;
 }
 
-export type ResolvedOptions = Required<Pick<ServerOptions, 'casing' | 'maxMessageBytes' | 'maxBodyBytes' | 'maxConcurrentUploads' | 'corsOrigins' | 'tokens' | 'defaultTenant' | 'version'>> & ServerOptions;
+export type ResolvedOptions = Required<Pick<ServerOptions, 'casing' | 'maxMessageBytes' | 'maxBodyBytes' | 'maxConcurrentUploads' | 'uploadIdleMs' | 'corsOrigins' | 'tokens' | 'defaultTenant' | 'version'>> & ServerOptions;
 
 /** The options with their defaults; an option given as `undefined` takes its default too. */
 export function resolveOptions(options: ServerOptions): ResolvedOptions {
@@ -74,6 +76,7 @@ export function resolveOptions(options: ServerOptions): ResolvedOptions {
     maxMessageBytes: 500 * 1024 * 1024,
     maxBodyBytes: 10 * 1024 * 1024,
     maxConcurrentUploads: 8,
+    uploadIdleMs: 30_000,
     corsOrigins: [],
     tokens: {},
     defaultTenant: 'TACC',

@@ -1,4 +1,4 @@
-import { POLICY, type Abaco, type Action, type Identity } from '@abaco/core';
+import { ForbiddenError, POLICY, type Abaco, type Action, type Identity } from '@abaco/core';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Authenticator } from './auth/identify.js';
 import { HttpError, NO_ROUTE, success } from './envelope.js';
@@ -66,11 +66,19 @@ export function router(app: FastifyInstance, abaco: Abaco, auth: Authenticator, 
       app.route({
         method,
         url: path,
-        onRequest: async (request) => {
+        onRequest: async (request, reply) => {
           const params = request.params as Record<string, string>;
-          if (prefix === '/actors' && Object.values(params)[0] === 'v2') throw new HttpError(405, NO_ROUTE);
-          const target = rule.nonce && spec.target ? (params[spec.target] ?? null) : null;
-          callers.set(request, await auth.identify(request, target, rule.level ?? 'UPDATE'));
+          try {
+            if (prefix === '/actors' && Object.values(params)[0] === 'v2') throw new HttpError(405, NO_ROUTE);
+            const nonce = (request.query as Record<string, unknown>)['x-nonce'];
+            if (nonce !== undefined && nonce !== '' && !rule.nonce) throw new ForbiddenError(`Not authorized -- a nonce cannot be used to ${rule.what}.`);
+            const target = spec.target ? (params[spec.target] ?? null) : null;
+            callers.set(request, await auth.identify(request, target, rule.level ?? 'UPDATE'));
+          } catch (e) {
+            // Refused before its body is read: close the connection rather than read the body to keep it.
+            if (request.headers['content-length'] !== undefined || request.headers['transfer-encoding'] !== undefined) reply.header('connection', 'close');
+            throw e;
+          }
         },
         handler: async (request, reply) => {
           const params = request.params as Record<string, string>;
