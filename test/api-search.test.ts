@@ -37,7 +37,7 @@ t.test('search over HTTP: the endpoint, the listing endpoints, permissions, nonc
 
   const nonce = (await api.call('POST', `/actors/v2/${mine.id}/nonces`, { as: 'alice', json: { level: 'READ', maxUses: 2 } })).json!.result;
   t.equal((await api.call('GET', `/actors/v2/${mine.id}/executions?status=COMPLETE&x-nonce=${nonce.id}`)).status, 200);
-  t.match(await api.call('GET', `/actors/v2/search/executions?x-nonce=${nonce.id}`), { status: 403, json: { message: /only for the actor or alias it was made for/ } });
+  t.match(await api.call('GET', `/actors/v2/search/executions?x-nonce=${nonce.id}`), { status: 403, json: { message: /a nonce cannot be used to search/ } });
   t.equal((await api.call('GET', `/actors/v2/${mine.id}/executions?x-nonce=${nonce.id}`)).status, 200);
   t.match(await api.call('GET', `/actors/v2/${mine.id}/executions?status=ERROR&x-nonce=${nonce.id}`), { status: 403, json: { message: 'No remaining uses left for this nonce.' } }, 'a search with a nonce counts as a use');
 
