@@ -79,9 +79,21 @@ t.test('roles: only admins and privileged users set privileged fields', async (t
   await t.rejects(abaco.actors.create(alice, { image: 'x', stateless: false, maxWorkers: 2 }), { message: 'Not authorized -- only admins and privileged users can set max workers.' }, 'the role is checked first, as upstream');
   await t.rejects(abaco.actors.create(priv, { image: 'x', queue: 'gpu' }), { message: /Invalid queue name/ });
   await t.rejects(abaco.actors.create(priv, { image: 'x', memLimit: 'lots' }), { message: /'memLimit': 'must match pattern/ });
-  await t.rejects(abaco.actors.create(who('lim', ['limited']), { image: 'x' }), { name: 'ForbiddenError', message: 'Not authorized -- missing required role.' });
   const fromAdmin = await abaco.actors.create(admin, { image: 'x', privileged: true });
   t.equal(fromAdmin.privileged, true);
+});
+
+t.test("limited users (upstream's throttled role) register, list, update and delete their own actors; privileged fields stay refused", async (t) => {
+  const abaco = await engine(t);
+  const lim = who('lim', ['limited']);
+  const actor = await abaco.actors.create(lim, { image: 'x', name: 'mine' });
+  t.equal(actor.owner, 'lim');
+  t.same((await abaco.actors.list(lim)).map((a) => a.id), [actor.id]);
+  t.equal((await abaco.actors.update(lim, actor.id, { image: 'y' })).revision, 2);
+  await t.rejects(abaco.actors.create(lim, { image: 'x', maxWorkers: 2 }), { name: 'ForbiddenError', message: 'Not authorized -- only admins and privileged users can set max workers.' });
+  await t.rejects(abaco.actors.update(lim, actor.id, { image: 'y', memLimit: '1g' }), { name: 'ForbiddenError', message: 'Not authorized -- only admins and privileged users can set mem limit.' });
+  await abaco.actors.delete(lim, actor.id);
+  t.same(await abaco.actors.list(lim), []);
 });
 
 t.test('get and list show only what the caller may READ; admin sees everything; tenants never mix', async (t) => {

@@ -10,8 +10,8 @@ export interface Rule {
   on: ResourceKind;
   /** The permission level the caller must hold on the resource (none for tenant-wide actions). */
   level: Level | null;
-  /** The roles that may do it at all. */
-  roles: 'any' | 'user' | 'admin';
+  /** The roles that may do it at all: any role (admin, privileged, user, limited), or admins only. */
+  roles: 'any' | 'admin';
   /**
    * Whether a nonce may stand in for its owner: only a nonce made for this very resource, at `level`
    * or above. Nonces never act on nonces, permissions, aliases' targets, configs or tenant-wide lists.
@@ -34,7 +34,7 @@ const TENANT = { on: 'tenant', level: null, nonce: false } as const;
  */
 export const POLICY = {
   'actors.list': { ...TENANT, roles: 'any', what: 'list the actors one may read' },
-  'actors.create': { ...TENANT, roles: 'user', what: 'register an actor' },
+  'actors.create': { ...TENANT, roles: 'any', what: 'register an actor (privileged fields: privileged role)' },
   'actors.search': { ...TENANT, roles: 'any', what: 'search actors, workers, executions and logs one may read' },
   'actor.read': { ...ACTOR, level: 'READ', nonce: true, what: 'read an actor, its state, queue length and workers' },
   'actor.update': { ...ACTOR, level: 'UPDATE', nonce: true, privilegedActor: true, what: 'update an actor' },
@@ -103,7 +103,6 @@ export function decide(who: Identity, action: Action, facts: Facts): Refusal | n
   if (rule.roles === 'admin' && !isAdmin(who)) {
     return { reason: 'role', message: action === 'workers.create' ? 'Not authorized -- only admins are authorized to update workers.' : 'Abaco Admin role required.' };
   }
-  if (rule.roles === 'user' && !isPrivileged(who) && !who.roles.includes('user')) return { reason: 'role', message: 'Not authorized -- missing required role.' };
   if (who.nonce) {
     if (!rule.nonce) return { reason: 'nonce', message: `Not authorized -- a nonce cannot be used to ${rule.what}.` };
     if (!facts.nonceFits) return { reason: 'nonce', message: 'Not authorized -- this nonce is not valid for this actor or alias.' };
@@ -124,7 +123,7 @@ export function enforce(who: Identity, action: Action, facts: Facts): void {
 
 /** The policy as a Markdown table, for the README (a test keeps the two in step). */
 export function policyTable(): string {
-  const roles = { any: 'any', user: 'user, privileged, admin', admin: 'admin' } as const;
+  const roles = { any: 'any', admin: 'admin' } as const;
   const rows = Object.entries(POLICY).map(([action, rule]: [string, Rule]) => {
     const on = rule.on === 'tenant' ? 'tenant' : rule.on;
     const level = rule.level ?? '–';

@@ -1,0 +1,25 @@
+// The Abaco v2 behaviours of issue #11 that a client sees over HTTP, each as upstream has it.
+import t from 'tap';
+import { startApi, tokens } from './api-helpers.js';
+
+const limited = { ...Object.fromEntries(Object.entries(tokens).map(([name, user]) => [`${name}-token`, user])), 'lim-token': { user: 'lim', tenant: 'TACC', roles: ['limited' as const] } };
+const asLimited = { authorization: 'Bearer lim-token' };
+
+t.test("a limited user (upstream's throttled role) registers, lists, updates and deletes its own actors; only privileged fields are refused", async (t) => {
+  const api = await startApi(t, { server: { tokens: limited } });
+  const created = await api.call('POST', '/actors/v2', { headers: asLimited, json: { image: 'abacosamples/wc', name: 'mine' } });
+  t.match(created, { status: 201, json: { result: { owner: 'lim', name: 'mine' } } });
+  const id = created.json!.result.id;
+  t.same((await api.call('GET', '/actors/v2', { headers: asLimited })).json!.result.map((a: { id: string }) => a.id), [id]);
+  t.match(await api.call('PUT', `/actors/v2/${id}`, { headers: asLimited, json: { image: 'test/env' } }), { status: 200, json: { result: { image: 'test/env', revision: 2 } } });
+  t.match(await api.call('POST', '/actors/v2', { headers: asLimited, json: { image: 'abacosamples/wc', max_workers: 3 } }), {
+    status: 403,
+    json: { message: 'Not authorized -- only admins and privileged users can set max workers.' },
+  });
+  t.match(await api.call('PUT', `/actors/v2/${id}`, { headers: asLimited, json: { image: 'test/env', privileged: true } }), {
+    status: 403,
+    json: { message: 'Not authorized -- only admins and privileged users can make privileged actors.' },
+  });
+  t.equal((await api.call('DELETE', `/actors/v2/${id}`, { headers: asLimited })).status, 200);
+  t.same((await api.call('GET', '/actors/v2', { headers: asLimited })).json!.result, []);
+});
