@@ -23,3 +23,14 @@ t.test("a limited user (upstream's throttled role) registers, lists, updates and
   t.equal((await api.call('DELETE', `/actors/v2/${id}`, { headers: asLimited })).status, 200);
   t.same((await api.call('GET', '/actors/v2', { headers: asLimited })).json!.result, []);
 });
+
+t.test('an alias for an actor that does not exist is a 404, on create and on update', async (t) => {
+  const api = await startApi(t);
+  const actor = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc' } })).json!.result;
+  for (const missing of ['JWpkNmBwKewYo', 'no-such-actor']) {
+    t.match(await api.call('POST', '/actors/v2/aliases', { as: 'alice', json: { alias: 'counter', actor_id: missing } }), { status: 404, json: { status: 'error', message: `No actor found with id: ${missing}.` } });
+  }
+  t.equal((await api.call('POST', '/actors/v2/aliases', { as: 'alice', json: { alias: 'counter', actor_id: actor.id } })).status, 201);
+  t.match(await api.call('PUT', '/actors/v2/aliases/counter', { as: 'alice', json: { actor_id: 'JWpkNmBwKewYo' } }), { status: 404, json: { message: 'No actor found with id: JWpkNmBwKewYo.' } });
+  t.match((await api.call('GET', '/actors/v2/aliases/counter', { as: 'alice' })).json!.result, { actor_id: actor.id }, 'the alias is unchanged');
+});

@@ -50,7 +50,7 @@ t.test('aliases: names, uniqueness, use as an actor id, update and delete', asyn
     await t.rejects(abaco.aliases.create(alice, { alias: bad, actorId: a.id }), { message: /is a forbidden character/ }, bad);
   }
   await t.rejects(abaco.aliases.create(alice, { alias: b.id, actorId: a.id }), { message: 'Invalid alias description. Alias cannot be an Abaco hash id.' });
-  await t.rejects(abaco.aliases.create(alice, { alias: 'nope', actorId: 'missing' }), { name: 'NotFoundError' });
+  await t.rejects(abaco.aliases.create(alice, { alias: 'nope', actorId: 'missing' }), { name: 'NotFoundError', message: 'No actor found with id: missing.' });
   await t.rejects(abaco.aliases.create(alice, { actorId: a.id }), { message: /'alias'/ });
   const bobs = await abaco.actors.create(bob, { image: 'bob' });
   await t.rejects(abaco.aliases.create(alice, { alias: 'stolen', actorId: bobs.id }), { message: 'Not authorized -- you do not have UPDATE access to the actor you want to associate with this alias.' });

@@ -76,11 +76,12 @@ export class AliasRegistry {
     return { kind: 'alias', name, owner: alias.owner, resource: { kind: 'alias', alias } };
   }
 
-  /** The actor an alias is to point at: the caller needs UPDATE on it. */
+  /** The actor an alias is to point at: it must exist (else 404, as upstream) and the caller needs UPDATE on it. */
   private async target(who: Identity, identifier: string) {
     try {
       return (await reachActor(this.ctx, who, identifier, 'actor.share')).actor;
     } catch (e) {
+      if (e instanceof NotFoundError) throw new NotFoundError(`No actor found with id: ${identifier}.`);
       if (!(e instanceof ForbiddenError)) throw e;
       throw new ForbiddenError('Not authorized -- you do not have UPDATE access to the actor you want to associate with this alias.');
     }
