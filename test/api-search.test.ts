@@ -14,7 +14,7 @@ t.test('search over HTTP: the endpoint, the listing endpoints, permissions, nonc
   }
 
   const found = await api.call('GET', '/actors/v2/search/actors?image=abacosamples/wc&status.in=["READY","SUBMITTED"]', { as: 'alice' });
-  t.match(found.json, { message: 'Search completed successfully.', result: { _metadata: { countReturned: 1, recordLimit: 10, recordsSkipped: 0, totalCount: 1 }, search: [{ id: mine.id, name: 'counter' }] } });
+  t.match(found.json, { message: 'Search completed successfully.', result: { _metadata: { countReturned: 1, recordLimit: 100, recordsSkipped: 0, totalCount: 1 }, search: [{ id: mine.id, name: 'counter' }] } });
   t.notOk('tenant' in found.json!.result.search[0]);
 
   const count = async (who: 'alice' | 'bob' | 'eve', path: string) => (await api.call('GET', path, { as: who })).json!.result._metadata.totalCount;

@@ -34,3 +34,12 @@ t.test('an alias for an actor that does not exist is a 404, on create and on upd
   t.match(await api.call('PUT', '/actors/v2/aliases/counter', { as: 'alice', json: { actor_id: 'JWpkNmBwKewYo' } }), { status: 404, json: { message: 'No actor found with id: JWpkNmBwKewYo.' } });
   t.match((await api.call('GET', '/actors/v2/aliases/counter', { as: 'alice' })).json!.result, { actor_id: actor.id }, 'the alias is unchanged');
 });
+
+t.test('a search without a limit returns up to 100 records, and record_limit says so', async (t) => {
+  const api = await startApi(t, { engine: { runtime: undefined } });
+  const alice = { user: 'alice', tenant: 'TACC', roles: ['user' as const] };
+  for (let i = 0; i < 101; i++) await api.abaco.actors.create(alice, { image: 'abacosamples/wc', name: `actor-${i}` });
+  t.match((await api.call('GET', '/actors/v2/search/actors', { as: 'alice' })).json!.result._metadata, { total_count: 101, records_skipped: 0, record_limit: 100, count_returned: 100 });
+  t.match((await api.call('GET', '/actors/v2/search/actors?skip=100', { as: 'alice' })).json!.result._metadata, { total_count: 101, records_skipped: 100, record_limit: 100, count_returned: 1 });
+  t.match((await api.call('GET', '/actors/v2/search/actors?limit=7', { as: 'alice' })).json!.result._metadata, { record_limit: 7, count_returned: 7 });
+});

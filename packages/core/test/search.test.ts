@@ -35,7 +35,8 @@ t.test('query parameters: operators, conversions, and refusals naming the parame
   t.equal(q.conditions[5]!.value, Date.parse('2020-04-29T00:00:00Z'));
   t.same(q.conditions[7]!.value, [Date.parse('2020-04-29T20:15:52.246Z'), Date.parse('2021-06-24T05:00:00Z')]);
   t.same([q.limit, q.skip], [5, 2]);
-  t.equal(parseSearch({}, 100).limit, 10, 'limit defaults to 10');
+  t.equal(parseSearch({}, 1000).limit, 100, 'limit defaults to 100, as upstream');
+  t.equal(parseSearch({}, 50).limit, 50, 'or to the largest limit allowed, when lower');
   t.throws(() => parseSearch({ limit: ['1', '2'] }, 100), { message: /'limit' may be given only once/ });
   t.throws(() => parseSearch({ limit: '1000' }, 100), { message: /'limit' must be a whole number from 0 to 100/ });
   t.throws(() => parseSearch({ skip: '-1' }, 100), { message: /'skip'/ });

@@ -30,6 +30,8 @@ export interface PatternCondition extends Field {
 export const PATTERN_MAX_LENGTH = 256;
 /** The longest `search` or `exactsearch` text, in characters. */
 export const SEARCH_TEXT_MAX_LENGTH = 256;
+/** The `limit` of a search that gives none: upstream's 100 (its `record_limit` shows it). */
+export const SEARCH_DEFAULT_LIMIT = 100;
 /** How deep a search may page: `skip + limit` at most this (or the largest `limit`, when larger). */
 export const SEARCH_MAX_WINDOW = 10_000;
 
@@ -48,12 +50,12 @@ const CONTROL = new Set(['search', 'exactsearch', 'limit', 'skip', 'x-nonce']);
 
 /**
  * Parses search parameters: `<field>.<op>=<value>` (op eq when left out), `search`, `exactsearch`,
- * `limit` (default 10, at most `maxLimit`) and `skip` (`skip + limit` at most {@link SEARCH_MAX_WINDOW}
+ * `limit` (default {@link SEARCH_DEFAULT_LIMIT} or `maxLimit` when lower, at most `maxLimit`) and `skip` (`skip + limit` at most {@link SEARCH_MAX_WINDOW}
  * or `maxLimit`, whichever is larger). `like` and `nlike` take regular expressions, which RE2 checks
  * when the search runs. A bad parameter is a 400 that names it and the rule.
  */
 export function parseSearch(params: Record<string, unknown>, maxLimit: number): SearchQuery {
-  const query: SearchQuery = { conditions: [], patterns: [], limit: 10, skip: 0 };
+  const query: SearchQuery = { conditions: [], patterns: [], limit: Math.min(SEARCH_DEFAULT_LIMIT, maxLimit), skip: 0 };
   for (const [parameter, raw] of Object.entries(params)) {
     if (CONTROL.has(parameter)) {
       if (Array.isArray(raw)) throw new BadRequestError(`Invalid search: the parameter '${parameter}' may be given only once.`);
