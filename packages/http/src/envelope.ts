@@ -1,16 +1,24 @@
 import { AbacoError, BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@abaco/core';
 import type { FastifyReply } from 'fastify';
 
-/** The envelope of every JSON answer: upstream's `{message, result, status, version}`. */
+/** Which API a request speaks: Abaco v2's (under `/actors` and `/actors/v2`) or Tapis v3's (under `/v3/actors`). */
+export type Api = 'v2' | 'v3';
+
+/** The API of a request's URL (before routing: errors and unknown routes are answered in it too). */
+export const apiOf = (url: string): Api => (/^\/+v3(?:[/?#]|$)/.test(url) ? 'v3' : 'v2');
+
+/** The envelope of every JSON answer: upstream's `{message, result, status, version}`, plus `metadata` in v3. */
 export interface Envelope {
   message: string;
   result: unknown;
   status: 'success' | 'error';
   version: string;
+  metadata?: Record<string, unknown>;
 }
 
-export function success(reply: FastifyReply, version: string, message: string, result: unknown, code = 200): FastifyReply {
-  return reply.code(code).send({ message, result, status: 'success', version } satisfies Envelope);
+/** An envelope as the API shows it: v3 always has `metadata` (`{}` unless a route fills it), v2 never. */
+export function envelope(api: Api, status: Envelope['status'], message: string, result: unknown, version: string, metadata: Record<string, unknown> = {}): Envelope {
+  return api === 'v3' ? { message, metadata, result, status, version } : { message, result, status, version };
 }
 
 export const NO_ROUTE = 'Invalid request: the API endpoint does not exist or the provided HTTP method is not allowed.';

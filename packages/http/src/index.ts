@@ -1,4 +1,5 @@
 export { buildServer, startServer } from './server.js';
 export type { RouteEntry } from './route.js';
-export { resolveOptions, type JwtOptions, type ServerOptions, type TokenUser } from './options.js';
-export { Authenticator, mapRoles } from './auth/identify.js';
+export { resolveOptions, type JwtOptions, type ServerOptions, type TapisOptions, type TokenUser } from './options.js';
+export { Authenticator } from './auth/identify.js';
+export { mapRoles } from './auth/roles.js';

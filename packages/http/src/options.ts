@@ -27,6 +27,25 @@ export interface JwtOptions {
   rolesClaim?: string;
 }
 
+/**
+ * Identity from the Tapis v3 `X-Tapis-Token` header: an RS256 access token whose signed claim
+ * `tapis/tenant_id` chooses the key that must verify it. Every map is keyed by tenant id (case
+ * aside); its entry `*` serves the tenants without one of their own.
+ */
+export interface TapisOptions {
+  /** PEM public keys of the token signers. */
+  keys?: Record<string, string>;
+  /** JWKS URLs of the token signers (fetched as for bearer JWTs: kept 10 minutes, refetched at most every 30 s). */
+  jwksUrls?: Record<string, string>;
+  /** The `iss` a tenant's tokens must carry (Tapis: `https://<tenant host>/v3/tokens`); unchecked for a tenant without one. */
+  issuers?: Record<string, string | string[]>;
+  /**
+   * Roles by `user@tenant` (the token's `sub`): `abaco_admin`, `abaco_privileged`, or our role names.
+   * Users not listed take the roles the users file (`tokens`) gives the same user and tenant, else `user`.
+   */
+  roles?: Record<string, string[]>;
+}
+
 export interface ServerOptions {
   /** Response casing: upstream's `[web] case`. Default snake. */
   casing?: Casing;
@@ -62,6 +81,8 @@ export interface ServerOptions {
   wso2Keys?: Record<string, string>;
   /** The claim naming the tenant of a WSO2 JWT (default `http://wso2.org/claims/tenant`). */
   wso2TenantClaim?: string;
+  /** Identity from the Tapis v3 `X-Tapis-Token` header (off when no key is configured). */
+  tapis?: TapisOptions;
   /** The version shown in every response envelope. */
   version?: string;
 }

@@ -3,10 +3,10 @@ import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/identify.js';
 import { registerBodyParsers } from './body.js';
-import { errorStatus, NO_ROUTE } from './envelope.js';
+import { apiOf, envelope, errorStatus, NO_ROUTE } from './envelope.js';
 import { Metrics } from './metrics.js';
 import { resolveOptions, type ServerOptions } from './options.js';
-import { router, type RouteEntry } from './route.js';
+import { API_PREFIXES, mount, routeEntries, routeTable } from './route.js';
 import { actorRoutes } from './routes/actors.js';
 import { executionRoutes } from './routes/executions.js';
 import { messageRoutes } from './routes/messages.js';
@@ -18,15 +18,17 @@ import { searchRoutes } from './routes/search.js';
 
 /**
  * The Abaco REST API over an engine, as a Fastify instance (not listening yet). Every route is
- * served under `/actors` and `/actors/v2`; `/metrics` is at the root.
+ * served under `/actors` and `/actors/v2` (the Abaco v2 API) and `/v3/actors` (the Tapis v3 Actors
+ * API: the same handlers, v3's envelope); `/metrics` and the operators' routes are at the root.
  */
 export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {}): Promise<FastifyInstance> {
   const options = resolveOptions(serverOptions);
   const app = Fastify({ bodyLimit: options.maxBodyBytes, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, logger: false });
   const auth = new Authenticator(abaco, options);
   const metrics = new Metrics();
-  const routes: RouteEntry[] = [];
-  app.decorate('abacoRoutes', routes);
+  const apiRoutes = routeTable(sharingRoutes, reportRoutes, searchRoutes, workerRoutes, actorRoutes, messageRoutes, executionRoutes);
+  const operatorRoutes = routeTable(rootRoutes);
+  app.decorate('abacoRoutes', [...routeEntries(apiRoutes, API_PREFIXES.map((p) => p.prefix)), ...routeEntries(operatorRoutes, [''])]);
 
   // Browsers may call the API only from the origins the deployment names (none by default).
   await app.register(cors, { origin: options.corsOrigins, credentials: true, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
@@ -41,28 +43,14 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   app.setErrorHandler((error, request, reply) => {
     const { code, message, unexpected } = errorStatus(error, options.maxMessageBytes);
     if (unexpected) abaco.log.error({ err: error, url: request.url, method: request.method }, 'unexpected error');
-    return reply.code(code).send({ message, result: null, status: 'error', version: options.version });
+    return reply.code(code).send(envelope(apiOf(request.url), 'error', message, null, options.version));
   });
-  app.setNotFoundHandler((_request, reply) => reply.code(405).send({ message: NO_ROUTE, result: null, status: 'error', version: options.version }));
+  app.setNotFoundHandler((request, reply) => reply.code(405).send(envelope(apiOf(request.url), 'error', NO_ROUTE, null, options.version)));
 
-  for (const prefix of ['/actors', '/actors/v2']) {
-    await app.register(
-      async (scope) => {
-        const r = router(scope, abaco, auth, options, prefix, routes);
-        sharingRoutes(r);
-        reportRoutes(r);
-        searchRoutes(r);
-        workerRoutes(r);
-        actorRoutes(r);
-        messageRoutes(r);
-        executionRoutes(r);
-      },
-      { prefix },
-    );
-  }
+  const context = { abaco, auth, options };
+  for (const { prefix, api } of API_PREFIXES) await app.register(async (scope) => mount(scope, apiRoutes, prefix, api, context), { prefix });
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(abaco)));
-  const root = router(app, abaco, auth, options, '', routes);
-  rootRoutes(root);
+  mount(app, operatorRoutes, '', 'v2', context);
   return app;
 }
 

@@ -1,48 +1,28 @@
-import { BadRequestError, ForbiddenError, identity, ROLES, UnauthenticatedError, type Abaco, type Identity, type Level, type Role } from '@abaco/core';
+import { ForbiddenError, UnauthenticatedError, type Abaco, type Identity, type Level } from '@abaco/core';
 import type { FastifyRequest } from 'fastify';
 import type { ResolvedOptions } from '../options.js';
 import { BearerJwts } from './bearer.js';
-import { InvalidJwt } from './jwt.js';
+import { identityOf, InvalidJwt } from './jwt.js';
+import { mapRoles } from './roles.js';
+import { TapisTokens } from './tapis.js';
 import { TokenTable } from './tokens.js';
 import { Wso2Keys } from './wso2.js';
-
-/** Upstream role names and ours. */
-const ROLE_NAMES = new Map<string, Role>([
-  ['Internal/abaco-admin', 'admin'],
-  ['Internal/abaco-privileged', 'privileged'],
-  ['Internal/abaco-user', 'user'],
-  ['Internal/abaco-limited', 'limited'],
-  ['abaco_admin', 'admin'],
-  ['abaco_privileged', 'privileged'],
-  ...ROLES.map((role): [string, Role] => [role, role]),
-]);
 
 const WSO2_USER = 'http://wso2.org/claims/enduser';
 const WSO2_ROLES = 'http://wso2.org/claims/role';
 const ASSERTION = 'x-jwt-assertion-';
+const TAPIS_TOKEN = 'x-tapis-token';
 
-/** Our roles in a list of role names (upstream's or ours); `user` when none is ours. */
-export function mapRoles(names: string[]): Role[] {
-  const roles = new Set<Role>();
-  for (const name of names) {
-    const role = ROLE_NAMES.get(name.trim());
-    if (role) roles.add(role);
-  }
-  return roles.size > 0 ? [...roles] : ['user'];
-}
-
-/** An identity from a JWT's claims: a claim that makes no valid identity refuses the token (401). */
-function fromClaims(user: string, tenant: string, roles: Role[]): Identity {
-  try {
-    return identity(user, tenant, roles);
-  } catch (e) {
-    throw e instanceof BadRequestError ? new InvalidJwt(`Invalid JWT: ${e.message}`) : e;
-  }
-}
+/** A header's value when it was sent once. */
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return typeof value === 'string' ? value : undefined;
+};
 
 /**
  * Who is calling, from (in this order) `?x-nonce=`, `Authorization: Bearer` (a token of the users
- * file, the admin token, or a JWT), or the Abaco v2 `X-Jwt-Assertion-<TENANT>` header. Every
+ * file, the admin token, or a JWT), the Tapis v3 `X-Tapis-Token` header, or the Abaco v2
+ * `X-Jwt-Assertion-<TENANT>` header. Every
  * refusal is an UnauthenticatedError (401). The options are checked when it is built: a bad users
  * file entry or key is an error then.
  */
@@ -50,6 +30,7 @@ export class Authenticator {
   private readonly tokens: TokenTable;
   private readonly jwts?: BearerJwts;
   private readonly wso2: Wso2Keys;
+  private readonly tapis?: TapisTokens;
 
   constructor(
     private readonly abaco: Abaco,
@@ -58,6 +39,7 @@ export class Authenticator {
     this.tokens = new TokenTable(options.tokens, options.adminToken, options.defaultTenant);
     if (options.jwt) this.jwts = BearerJwts.from(options.jwt, abaco.log);
     this.wso2 = new Wso2Keys(options);
+    this.tapis = TapisTokens.from(options.tapis, options.tokens, abaco.log);
   }
 
   /**
@@ -72,12 +54,17 @@ export class Authenticator {
     }
     const authorization = request.headers.authorization;
     if (typeof authorization === 'string' && /^bearer\s+/i.test(authorization)) return this.bearer(authorization.replace(/^bearer\s+/i, '').trim());
+    const tapisToken = header(request, TAPIS_TOKEN);
+    if (tapisToken !== undefined) {
+      if (!this.tapis) throw new InvalidJwt('Invalid JWT: this server is not configured to verify X-Tapis-Token headers.');
+      return this.tapis.identify(tapisToken.trim(), { user: header(request, 'x-tapis-user'), tenant: header(request, 'x-tapis-tenant') });
+    }
     const assertions = Object.keys(request.headers).filter((h) => h.startsWith(ASSERTION));
     if (assertions.length > 1) throw new InvalidJwt('Invalid JWT: send one X-Jwt-Assertion-<TENANT> header, not several.');
     const [assertion] = assertions;
     const token = assertion === undefined ? undefined : request.headers[assertion];
     if (assertion !== undefined && typeof token === 'string') return this.assertion(token, assertion.slice(ASSERTION.length).toUpperCase());
-    throw new UnauthenticatedError('No JWT or nonce provided. Authenticate with "Authorization: Bearer <token>", an X-Jwt-Assertion-<TENANT> header, or ?x-nonce=<nonce id>.');
+    throw new UnauthenticatedError('No JWT or nonce provided. Authenticate with "Authorization: Bearer <token>", an X-Tapis-Token header, an X-Jwt-Assertion-<TENANT> header, or ?x-nonce=<nonce id>.');
   }
 
   private async bearer(token: string): Promise<Identity> {
@@ -92,7 +79,7 @@ export class Authenticator {
       const tenant = claims[jwt.tenantClaim ?? 'tenant'];
       const roles = claims[jwt.rolesClaim ?? 'roles'];
       const names = Array.isArray(roles) ? roles.map(String) : typeof roles === 'string' ? roles.split(',') : [];
-      return fromClaims(user, typeof tenant === 'string' && tenant ? tenant : this.options.defaultTenant, mapRoles(names));
+      return identityOf(user, typeof tenant === 'string' && tenant ? tenant : this.options.defaultTenant, mapRoles(names));
     }
     throw new UnauthenticatedError('Invalid token.');
   }
@@ -102,6 +89,6 @@ export class Authenticator {
     const enduser = claims[WSO2_USER];
     if (typeof enduser !== 'string' || enduser === '') throw new InvalidJwt(`Invalid JWT: the claim ${WSO2_USER} is missing.`);
     const roles = claims[WSO2_ROLES];
-    return fromClaims(enduser.split('@')[0]!, tenant, mapRoles(typeof roles === 'string' ? roles.split(',') : []));
+    return identityOf(enduser.split('@')[0]!, tenant, mapRoles(typeof roles === 'string' ? roles.split(',') : []));
   }
 }

@@ -23,12 +23,19 @@ export class JwksKeys {
   private local?: LocalJwks;
   private failedAt = -Infinity;
 
+  /** `option` names the setting the URL came from, in errors. */
   constructor(
     private readonly url: string,
     private readonly log: Logger,
+    option = 'jwt.jwksUrl',
   ) {
-    const parsed = new URL(url);
-    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`jwt.jwksUrl: ${url} is not an http(s) URL.`);
+    let parsed: URL;
+    try {
+      parsed = new URL(url);
+    } catch {
+      throw new Error(`${option}: ${url} is not a URL.`);
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') throw new Error(`${option}: ${url} is not an http(s) URL.`);
     this.remote = createRemoteJWKSet(parsed, { timeoutDuration: TIMEOUT_MS, cooldownDuration: COOLDOWN_MS, cacheMaxAge: MAX_AGE_MS });
   }
 

@@ -3,7 +3,7 @@
  * errors into 401s whose message says why, with upstream's "Invalid JWT." for a bad signature.
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { UnauthenticatedError } from '@abaco/core';
+import { BadRequestError, identity, UnauthenticatedError, type Identity, type Role } from '@abaco/core';
 import { errors, jwtVerify, type FlattenedJWSInput, type JWSHeaderParameters, type JWTPayload } from 'jose';
 
 /** A JWT was refused (401). The message is upstream's "Invalid JWT." or "Invalid JWT: <reason>". */
@@ -22,6 +22,8 @@ export interface VerifyOptions {
   algorithms: string[];
   issuer?: string | string[];
   audience?: string | string[];
+  /** Claims that must be present, besides `exp`. */
+  requiredClaims?: string[];
 }
 
 /**
@@ -30,7 +32,7 @@ export interface VerifyOptions {
  */
 export async function verifyJwt(token: string, key: KeyObject | KeyResolver, options: VerifyOptions): Promise<JWTPayload> {
   try {
-    const { payload } = await jwtVerify(token, key as KeyResolver, { ...options, requiredClaims: ['exp'] });
+    const { payload } = await jwtVerify(token, key as KeyResolver, { ...options, requiredClaims: ['exp', ...(options.requiredClaims ?? [])] });
     return payload;
   } catch (e) {
     throw e instanceof InvalidJwt ? e : new InvalidJwt(reason(e, options.algorithms));
@@ -58,5 +60,14 @@ export function publicKey(pem: string, option: string): KeyObject {
     return createPublicKey(pem);
   } catch (e) {
     throw new Error(`${option}: not a PEM public key (${(e as Error).message}).`);
+  }
+}
+
+/** An identity from a JWT's claims: a claim that makes no valid identity refuses the token (401). */
+export function identityOf(user: string, tenant: string, roles: Role[]): Identity {
+  try {
+    return identity(user, tenant, roles);
+  } catch (e) {
+    throw e instanceof BadRequestError ? new InvalidJwt(`Invalid JWT: ${e.message}`) : e;
   }
 }

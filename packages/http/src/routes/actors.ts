@@ -1,10 +1,44 @@
 import { jsonBody, objectBody } from '../body.js';
-import { searching, type Router } from '../route.js';
+import { HttpError } from '../envelope.js';
+import { searching, type Call, type Router } from '../route.js';
 
-/** Actors, their state and their permissions. */
+/** The parameters of a v3 actor list that page it rather than search. */
+const PAGING = new Set(['limit', 'offset', 'x-nonce']);
+
+/** A paging parameter: a whole number, 0 or more, given once; undefined when not given. */
+function count(query: Record<string, unknown>, name: 'limit' | 'offset'): number | undefined {
+  const raw = query[name];
+  if (raw === undefined) return undefined;
+  const value = typeof raw === 'string' && /^\d{1,9}$/.test(raw) ? Number(raw) : NaN;
+  if (Number.isNaN(value)) throw new HttpError(400, `Invalid actor list: '${name}' must be a whole number, 0 or more, given once; got ${JSON.stringify(raw).slice(0, 40)}.`);
+  return value;
+}
+
+/**
+ * The v3 actor list (`GET /v3/actors?limit=&offset=`): a page of the list, with the counts in the
+ * envelope's `metadata` (named as a search's `_metadata`).
+ */
+async function page(c: Call) {
+  const limit = count(c.query, 'limit');
+  const offset = count(c.query, 'offset') ?? 0;
+  const actors = await c.abaco.actors.list(c.who);
+  const shown = actors.slice(offset, limit === undefined ? undefined : offset + limit);
+  const metadata = c.present.cased({ totalCount: actors.length, recordsSkipped: offset, recordLimit: limit ?? null, countReturned: shown.length });
+  return c.ok('Actors retrieved successfully.', shown.map((a) => c.present.actor(a)), 200, metadata);
+}
+
+/** A v3 search names v2's `skip` `offset`. */
+function searchQuery(c: Call): Record<string, unknown> {
+  if (c.api !== 'v3' || c.query.offset === undefined || c.query.skip !== undefined) return c.query;
+  const { offset, ...rest } = c.query;
+  return { ...rest, skip: offset };
+}
+
+/** Actors, their state and their permissions. In v3, `limit` and `offset` page the actor list. */
 export function actorRoutes(r: Router): void {
   r.route('GET', '', { action: 'actors.list' }, async (c) => {
-    if (searching(c)) return c.ok('Actors search completed successfully.', c.present.searchResult(await c.abaco.search.search(c.who, 'actors', c.query)));
+    if (c.api === 'v3' && Object.keys(c.query).every((key) => PAGING.has(key))) return page(c);
+    if (searching(c)) return c.ok('Actors search completed successfully.', c.present.searchResult(await c.abaco.search.search(c.who, 'actors', searchQuery(c))));
     const actors = await c.abaco.actors.list(c.who);
     return c.ok('Actors retrieved successfully.', actors.map((a) => c.present.actor(a)));
   });

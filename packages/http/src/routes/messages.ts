@@ -5,7 +5,10 @@ import type { Call, Router } from '../route.js';
 
 const NOT_SERIALIZABLE = 'message POST body could not be serialized. Pass JSON data or use the message attribute.';
 
-/** The message of a POST, as upstream reads it: `message` field, JSON body, bytes, or text that is JSON. */
+/**
+ * The message of a POST, as upstream reads it: a `message` field that is a string, else the JSON
+ * body (`{"message": {...}}` too: the Tapis clients wrap every message so), bytes, or text that is JSON.
+ */
 function messageOf(body: unknown): MessageInput {
   if (body instanceof UploadedFile) return { kind: 'binary', file: body.path };
   if (body instanceof RawText) {
@@ -16,11 +19,8 @@ function messageOf(body: unknown): MessageInput {
     }
   }
   if (body === undefined || body === null) throw new HttpError(400, NOT_SERIALIZABLE);
-  if (typeof body === 'object' && !Array.isArray(body) && 'message' in body) {
-    const message = (body as { message: unknown }).message;
-    return { kind: 'str', text: typeof message === 'string' ? message : JSON.stringify(message) };
-  }
-  return { kind: 'json', value: body };
+  const message = typeof body === 'object' && !Array.isArray(body) ? (body as { message?: unknown }).message : undefined;
+  return typeof message === 'string' ? { kind: 'str', text: message } : { kind: 'json', value: body };
 }
 
 /** Query parameters of a message POST, which become environment variables (the nonce excepted). */
