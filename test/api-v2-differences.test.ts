@@ -1,6 +1,6 @@
 // The Abaco v2 behaviours of issue #11 that a client sees over HTTP, each as upstream has it.
 import t from 'tap';
-import { startApi, tokens } from './api-helpers.js';
+import { finishedOverHttp, startApi, tokens } from './api-helpers.js';
 
 const limited = { ...Object.fromEntries(Object.entries(tokens).map(([name, user]) => [`${name}-token`, user])), 'lim-token': { user: 'lim', tenant: 'TACC', roles: ['limited' as const] } };
 const asLimited = { authorization: 'Bearer lim-token' };
@@ -42,4 +42,28 @@ t.test('a search without a limit returns up to 100 records, and record_limit say
   t.match((await api.call('GET', '/actors/v2/search/actors', { as: 'alice' })).json!.result._metadata, { total_count: 101, records_skipped: 0, record_limit: 100, count_returned: 100 });
   t.match((await api.call('GET', '/actors/v2/search/actors?skip=100', { as: 'alice' })).json!.result._metadata, { total_count: 101, records_skipped: 100, record_limit: 100, count_returned: 1 });
   t.match((await api.call('GET', '/actors/v2/search/actors?limit=7', { as: 'alice' })).json!.result._metadata, { record_limit: 7, count_returned: 7 });
+});
+
+t.test("a JSON message and an event reach the actor as Python's str() of the dict in MSG, and as JSON in _abaco_raw_message", async (t) => {
+  const api = await startApi(t);
+  const env = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'test/env' } })).json!.result;
+  const sync = await api.call('POST', `/actors/v2/${env.id}/messages?_abaco_synchronous=true`, { as: 'alice', json: { name: "O'Brien", n: 3, ok: true, none: null, list: [1.5, 'x'] } });
+  t.equal(sync.status, 200);
+  t.match(sync.text, /^MSG=\{'name': "O'Brien", 'n': 3, 'ok': True, 'none': None, 'list': \[1\.5, 'x'\]\}$/m);
+  t.match(sync.text, /^_abaco_raw_message=\{"name":"O'Brien","n":3,"ok":true,"none":null,"list":\[1\.5,"x"\]\}$/m);
+  t.match(sync.text, /^_abaco_Content_Type=application\/json$/m);
+  const plain = await api.call('POST', `/actors/v2/${env.id}/messages?_abaco_synchronous=true`, { as: 'alice', form: { message: '{"a": 1}' } });
+  t.match(plain.text, /^MSG=\{"a": 1\}$/m, 'a string message stays as sent');
+  t.notMatch(plain.text, /_abaco_raw_message/);
+
+  const source = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc', link: env.id } })).json!.result;
+  const sent = await api.call('POST', `/actors/v2/${source.id}/messages`, { as: 'alice', form: { message: 'a b' } });
+  await finishedOverHttp(api, source.id, sent.json!.result.execution_id);
+  await api.abaco.drainEvents();
+  const events = async () => (await api.call('GET', `/actors/v2/${env.id}/executions?executor=Abaco%20Event`, { as: 'alice' })).json!.result.search as { id: string }[];
+  while ((await events()).length < 2) await new Promise((r) => setTimeout(r, 50)); // ACTOR_READY, EXECUTION_COMPLETE
+  const logsOf = async (e: { id: string }) => (await finishedOverHttp(api, env.id, e.id), (await api.call('GET', `/actors/v2/${env.id}/executions/${e.id}/logs`, { as: 'alice' })).json!.result.logs as string);
+  const logs = (await Promise.all((await events()).map(logsOf))).find((l) => l.includes('EXECUTION_COMPLETE'))!;
+  t.match(logs, new RegExp(`^MSG=\\{'tenant_id': 'TACC', 'event_type': 'EXECUTION_COMPLETE', .*'execution_id': '${sent.json!.result.execution_id}', 'status': 'COMPLETE', 'exit_code': 0\\}$`, 'm'));
+  t.match(JSON.parse(/^_abaco_raw_message=(.*)$/m.exec(logs)![1]!), { event_type: 'EXECUTION_COMPLETE', actor_id: source.id, _abaco_link: env.id });
 });

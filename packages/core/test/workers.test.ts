@@ -188,7 +188,8 @@ t.test('events reach the linked actor (as a JSON message) and the webhook, in or
   const logs = (await abaco.executions.logs(alice, listener.id, last.id)).logs;
   t.match(logs, /^_abaco_Content_Type=application\/json$/m);
   t.match(logs, /^_abaco_username=Abaco Event$/m);
-  const msg = JSON.parse(/^MSG=(.*)$/m.exec(logs)![1]!);
+  t.match(logs, new RegExp(`^MSG=\\{'tenant_id': 'TACC', 'event_type': 'EXECUTION_COMPLETE', .*'actor_id': '${actor.id}', .*'execution_id': '${execution.id}', 'status': 'COMPLETE', 'exit_code': 0\\}$`, 'm'), 'MSG is the event as Python prints a dict');
+  const msg = JSON.parse(/^_abaco_raw_message=(.*)$/m.exec(logs)![1]!);
   t.match(msg, { event_type: 'EXECUTION_COMPLETE', execution_id: execution.id, actor_id: actor.id });
 });
 

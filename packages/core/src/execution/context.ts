@@ -16,7 +16,9 @@ export interface ContextParts {
 /**
  * The environment of an execution: the actor's default environment, overridden by the message's
  * query parameters, then the context of the user guide (`_abaco_*`, `MSG`) and `_actor_configs`.
- * Non-string values reach the container as Python's `str()` renders them, as upstream's do.
+ * Non-string values reach the container as Python's `str()` renders them, as upstream's do: the
+ * `MSG` of a JSON message (events from linked actors included) is `{'key': 'value'}`, and its JSON
+ * text is in `_abaco_raw_message` for actors that read it with a JSON parser.
  */
 export function executionEnv({ actor, workerId, executionId, message, state, configs, accessToken }: ContextParts): Record<string, string> {
   const env: Record<string, string> = {};
@@ -37,6 +39,9 @@ export function executionEnv({ actor, workerId, executionId, message, state, con
     _abaco_username: message.executor,
     _actor_configs: pythonRepr(Object.fromEntries(Object.entries(configs).map(([name, value]) => [name, pythonStr(value)]))),
   });
-  if (message.text !== null) env.MSG = message.text;
+  if (message.text !== null && message.contentType === 'application/json') {
+    env.MSG = pythonStr(JSON.parse(message.text));
+    env._abaco_raw_message = message.text;
+  } else if (message.text !== null) env.MSG = message.text;
   return env;
 }

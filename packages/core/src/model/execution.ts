@@ -47,7 +47,7 @@ export interface Execution {
 export interface QueuedMessage {
   executionId: string;
   contentType: ContentType;
-  /** The message as the actor sees it in MSG (JSON text for JSON messages); null for binary ones. */
+  /** The message's text: as given for strings, JSON text for JSON messages; null for binary ones. */
   text: string | null;
   /** For binary messages: the file holding the bytes until the execution reads them. */
   binaryPath: string | null;
