@@ -42,9 +42,9 @@ export function runtimeLine(runtime: ContainerRuntime): string {
   return `runtime: process (host processes, no isolation); ${imagesOf(runtime)}`;
 }
 
+/** The images of the process runtime (the user guide's samples and the config file's map), and whether host paths run. */
 function imagesOf(runtime: ProcessRuntime): string {
-  const names = runtime.imageNames;
-  const listed = names.length ? `images: ${names.join(', ')}` : 'images: none (give an "images" map in the --config file)';
+  const listed = `images: ${runtime.imageNames.join(', ')} (add others with an "images" map in the --config file)`;
   return `${listed}; absolute paths of host executables: ${runtime.allowHostExecutables ? 'allowed (--allow-host-executables)' : 'refused'}`;
 }
 

@@ -30,6 +30,7 @@ import { NonceRegistry } from '../registry/nonces.js';
 import { grantPermission, listPermissions, type Shared } from '../registry/permissions.js';
 import { StateStore } from '../registry/state.js';
 import { SearchService } from '../search/search.js';
+import { ProcessRuntime } from '../runtime/process-runtime.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import { LevelStore } from '../store/level-store.js';
 import type { Store } from '../store/store.js';
@@ -124,7 +125,7 @@ export class Abaco {
     const store = options.store ?? (options.dataDir ? await LevelStore.open(options.dataDir) : await LevelStore.memory());
     const settings = { ...defaultSettings(), ...options.settings };
     const log = options.logger ?? pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' });
-    const ctx: EngineContext = { store, settings, now: options.now ?? (() => new Date()), log, runtime: { name: options.runtime?.name ?? 'none', isolated: options.runtime?.isolated ?? true } };
+    const ctx: EngineContext = { store, settings, now: options.now ?? (() => new Date()), log, runtime: describeRuntime(options.runtime) };
     const ioDir = mkdtempSync(join(tmpdir(), 'abaco-io-'));
     chmodSync(ioDir, 0o711); // actors running as another user reach their socket and FIFO through it
     const spoolDir = settings.spoolDir ?? (options.dataDir ? join(options.dataDir, 'spool') : join(ioDir, 'spool'));
@@ -234,6 +235,12 @@ export class Abaco {
     const reached = await resolveActor(this.ctx, who.tenant, target.actor);
     return { kind: 'actor', name: reached.actor.id, owner: reached.actor.owner, resource: { kind: 'actor', ...reached } };
   }
+}
+
+/** What the engine tells of its runtime (see `EngineContext.runtime`). */
+function describeRuntime(runtime: ContainerRuntime | undefined): EngineContext['runtime'] {
+  const images = runtime instanceof ProcessRuntime ? runtime.imageNames : null;
+  return { name: runtime?.name ?? 'none', isolated: runtime?.isolated ?? true, images };
 }
 
 /** The runtime of an engine opened without one: it never runs anything (no worker is started). */

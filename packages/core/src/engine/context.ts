@@ -9,6 +9,10 @@ export interface EngineContext {
   /** The engine's clock; tests inject one to move time. */
   now: () => Date;
   log: Logger;
-  /** The container runtime's name, and whether it isolates actors from the host (not the process runtime). */
-  runtime: { name: string; isolated: boolean };
+  /**
+   * The container runtime's name, whether it isolates actors from the host (not the process runtime),
+   * and the images it can run when it cannot pull any (the process runtime's image map); null for
+   * container engines, which pull, and for an engine without a runtime.
+   */
+  runtime: { name: string; isolated: boolean; images: string[] | null };
 }

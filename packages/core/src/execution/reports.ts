@@ -22,6 +22,17 @@ export interface ExecutionCounts {
   totalRuntime: number;
 }
 
+/** What `GET /actors/v2/utilization` answers. */
+export interface Utilization {
+  currentActors: number;
+  totalActors: number;
+  workers: number;
+  commandQueue: number;
+  runtime: string;
+  isolated: boolean;
+  images: string[] | null;
+}
+
 /** Figures across actors: utilization for everyone, the admin summaries, and the metrics. */
 export class Reports {
   constructor(
@@ -31,9 +42,10 @@ export class Reports {
 
   /**
    * Upstream's utilization (actors with workers, all actors, workers, queued commands: none here),
-   * plus the runtime actors run on and whether it isolates them from the host.
+   * plus the runtime actors run on, whether it isolates them from the host, and the images it runs
+   * when it cannot pull any (the process runtime's; null for container engines).
    */
-  async utilization(who: Identity): Promise<{ currentActors: number; totalActors: number; workers: number; commandQueue: number; runtime: string; isolated: boolean }> {
+  async utilization(who: Identity): Promise<Utilization> {
     let totalActors = 0;
     let currentActors = 0;
     let workers = 0;
@@ -43,7 +55,8 @@ export class Reports {
       if (report.workers.length > 0) currentActors++;
       workers += report.workers.length;
     }
-    return { currentActors, totalActors, workers, commandQueue: 0, runtime: this.ctx.runtime.name, isolated: this.ctx.runtime.isolated };
+    const { name: runtime, isolated, images } = this.ctx.runtime;
+    return { currentActors, totalActors, workers, commandQueue: 0, runtime, isolated, images };
   }
 
   /** Every actor of the admin's tenant with its workers and queued messages. */

@@ -7,10 +7,15 @@ import { constants as os } from 'node:os';
 import { exitedState } from './final-state.js';
 import { isHostLoaderVariable } from './host-env.js';
 import { ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type RunningContainer, type Usage } from './runtime.js';
+import { sampleImages } from './sample-images.js';
 import { WatchedContainer } from './watched-container.js';
 
 export interface ProcessRuntimeOptions {
-  /** Image names and the command each runs, e.g. `{ 'abacosamples/wc': ['python3', '/opt/wc.py'] }`. */
+  /**
+   * Image names and the command each runs, e.g. `{ 'my/counter': ['python3', '/opt/wc.py'] }`: added to
+   * the built-in samples (`sampleImages`: `abacosamples/wc`, `abacosamples/test`, ...), which a name
+   * given here overrides.
+   */
   images?: Record<string, string[]>;
   /**
    * Also run absolute paths of executable files of the host as images (off by default): whoever may
@@ -27,7 +32,8 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * Runs an actor as a host process: no isolation, for machines without a container engine, for
  * embedding and for fast tests. Off for untrusted users unless an admin turns it on.
  *
- * What an image names: a key of the `images` option (its command runs), or else, with
+ * What an image names: one of the user guide's samples (`sampleImages`) or a key of the `images`
+ * option (its command runs; it wins over a sample of the same name), or else, with
  * `allowHostExecutables`, an absolute path to an executable file on the host (that file runs).
  * Anything else is not present and cannot be pulled. Each execution gets a sandbox folder, its
  * working directory, also given as `ABACO_ROOT`; every mount appears at `$ABACO_ROOT<containerPath>`
@@ -46,12 +52,13 @@ export class ProcessRuntime implements ContainerRuntime {
   private readonly workDir: string;
 
   constructor(options: ProcessRuntimeOptions = {}) {
-    this.images = new Map(Object.entries(options.images ?? {})); // a Map: no `constructor` or `__proto__` image
+    // a Map: no `constructor` or `__proto__` image
+    this.images = new Map([...Object.entries(sampleImages()), ...Object.entries(options.images ?? {})]);
     this.allowHostExecutables = options.allowHostExecutables ?? false;
     this.workDir = options.workDir ?? tmpdir();
   }
 
-  /** The names of the image map: the images this runtime runs (besides host executables when allowed). */
+  /** The names of the image map, the built-in samples first: the images this runtime runs (besides host executables when allowed). */
   get imageNames(): string[] {
     return [...this.images.keys()];
   }
