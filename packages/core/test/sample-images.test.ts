@@ -45,11 +45,12 @@ t.test('abacosamples/test and jstubbs/abaco_test print the message and the envir
 });
 
 t.test('abacosamples/sleep_loop sleeps as a JSON message or variables say, printing as it goes, until halted', async (t) => {
-  t.equal(
-    (await run('abacosamples/sleep_loop', { MSG: '{"iterations": 2, "sleep": 0}' })).out,
-    'Sleeping 0.0 seconds, 2 times.\nIteration 1 of 2 done.\nIteration 2 of 2 done.\nSleep loop finished.\n',
-  );
-  t.match((await run('abacosamples/sleep_loop', { MSG: 'plain text', iterations: '1', sleep: '0.01' })).out, /^Sleeping 0\.01 seconds, 1 times\.\nIteration 1 of 1 done\./, 'from variables');
+  const abaco = await runningEngine(t, { runtime: new ProcessRuntime() });
+  const actor = await abaco.actors.create(alice, { image: 'abacosamples/sleep_loop' });
+  const json = await abaco.messages.send(alice, actor.id, { kind: 'json', value: { iterations: 2, sleep: 0 } }, { synchronous: true });
+  t.same(json.sync, { kind: 'logs', text: 'Sleeping 0.0 seconds, 2 times.\nIteration 1 of 2 done.\nIteration 2 of 2 done.\nSleep loop finished.\n' });
+  const variables = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'plain text' }, { synchronous: true, env: { iterations: '1', sleep: '0.01' } });
+  t.match(variables.sync, { kind: 'logs', text: /^Sleeping 0\.01 seconds, 1 times\.\nIteration 1 of 1 done\./ }, 'from variables');
   for (const [env, refusal] of [
     [{ iterations: 'many' }, "iterations must be a whole number from 0 to 1000000, not 'many'"],
     [{ MSG: '{"sleep": -1}' }, 'sleep must be a number of seconds from 0 to 3600, not -1'],
@@ -57,8 +58,6 @@ t.test('abacosamples/sleep_loop sleeps as a JSON message or variables say, print
     t.same(await run('abacosamples/sleep_loop', env), { out: `sleep_loop: ${refusal}\n`, exitCode: 1 });
   }
 
-  const abaco = await runningEngine(t, { runtime: new ProcessRuntime() });
-  const actor = await abaco.actors.create(alice, { image: 'abacosamples/sleep_loop' });
   const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'forever' }, { env: { sleep: '0.1', iterations: '100000' } });
   await eventually(async () => /Iteration 2 of 100000 done\.\n/.test((await abaco.executions.logs(alice, actor.id, execution.id)).logs));
   await abaco.executions.halt(alice, actor.id, execution.id);

@@ -1,13 +1,14 @@
 # abacosamples/sleep_loop: sleeps `sleep` seconds (default 1), `iterations` times (default 100),
 # printing a line at each, until done or halted. Both come from a JSON message
-# ({"iterations": 5, "sleep": 0.5}) or else from variables (query parameters of the message).
+# ({"iterations": 5, "sleep": 0.5}: its JSON text is in _abaco_raw_message, or MSG when sent as
+# text) or else from variables (query parameters of the message).
 import json
 import os
 import sys
 import time
 
 try:
-    message = json.loads(os.environ.get('MSG', ''))
+    message = json.loads(os.environ.get('_abaco_raw_message', os.environ.get('MSG', '')))
 except ValueError:
     message = None
 given = message if isinstance(message, dict) else {}
