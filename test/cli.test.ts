@@ -51,6 +51,14 @@ t.test('the abaco CLI against a real server', async (t) => {
   t.match(login.stdout, /Logged in to http:\/\/127\.0\.0\.1:\d+ as profile default/);
   t.match((await json(['whoami'])), { profile: 'default', url: api.url, accepted: true });
 
+  // the images the server runs: the user guide's samples, then those of its own map
+  const images = await json(['images']);
+  t.match(images, { runtime: 'process', isolated: false });
+  t.same(images.images.slice(0, 4), ['abacosamples/wc', 'abacosamples/test', 'jstubbs/abaco_test', 'abacosamples/sleep_loop']);
+  t.ok(images.images.includes('test/sleep'), "and the server's own images");
+  t.match((await abaco(['images'])).stdout, /^Images of the process runtime \(host processes, no isolation\):\n {2}abacosamples\/wc\n[\s\S]*\n {2}test\/sleep\n/);
+  t.equal((await abaco(['images', '-q'])).stdout, `${images.images.join('\n')}\n`);
+
   // create the word-count actor, run it synchronously and asynchronously
   const actor = await json(['actors', 'create', '--image', 'abacosamples/wc', '--name', 'word_counter', '-e', 'LANG=en', '--hint', 'sync']);
   t.match(actor, { name: 'word_counter', default_environment: { LANG: 'en' }, hints: ['sync'], owner: 'alice' });
@@ -139,7 +147,7 @@ t.test('abaco --help and every command\'s --help document their flags with examp
       child.on('close', () => resolve(out));
     });
   t.match(await help(['--help']), /TOPICS[\s\S]*actors[\s\S]*COMMANDS[\s\S]*serve/);
-  for (const command of ['actors create', 'submit', 'run', 'executions logs', 'nonces create', 'permissions grant', 'search', 'serve']) {
+  for (const command of ['actors create', 'submit', 'run', 'executions logs', 'nonces create', 'permissions grant', 'search', 'images', 'serve']) {
     const text = await help([...command.split(' '), '--help']);
     t.match(text, /EXAMPLES/, `${command} has examples`);
     t.match(text, /FLAGS|GLOBAL FLAGS/, `${command} documents its flags`);
