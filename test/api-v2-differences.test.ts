@@ -67,3 +67,25 @@ t.test("a JSON message and an event reach the actor as Python's str() of the dic
   t.match(logs, new RegExp(`^MSG=\\{'tenant_id': 'TACC', 'event_type': 'EXECUTION_COMPLETE', .*'execution_id': '${sent.json!.result.execution_id}', 'status': 'COMPLETE', 'exit_code': 0\\}$`, 'm'));
   t.match(JSON.parse(/^_abaco_raw_message=(.*)$/m.exec(logs)![1]!), { event_type: 'EXECUTION_COMPLETE', actor_id: source.id, _abaco_link: env.id });
 });
+
+t.test("a worker names the container it ran, the runtime and the node; search results carry no tenant, workers' included", async (t) => {
+  const api = await startApi(t, { settings: { hostIp: '10.1.2.3' } });
+  const actor = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'test/env' } })).json!.result;
+  const run = () => api.call('POST', `/actors/v2/${actor.id}/messages?_abaco_synchronous=true`, { as: 'alice', form: { message: 'x' } });
+  await run();
+  const [worker] = (await api.call('GET', `/actors/v2/${actor.id}/workers`, { as: 'alice' })).json!.result;
+  t.match(worker, { location: 'process', host_id: api.abaco.engineId, host_ip: '10.1.2.3', tenant: 'TACC', cid: /^process-\d+$/ });
+  await run();
+  const again = (await api.call('GET', `/actors/v2/${actor.id}/workers/${worker.id}`, { as: 'alice' })).json!.result;
+  t.match(again.cid, /^process-\d+$/);
+  t.not(again.cid, worker.cid, 'the cid follows the container (here a process) of each execution');
+
+  for (const collection of ['actors', 'workers', 'executions', 'logs']) {
+    const found = (await api.call('GET', `/actors/v2/search/${collection}`, { as: 'alice' })).json!.result.search;
+    t.ok(found.length > 0, `${collection} found`);
+    for (const record of found) t.notOk('tenant' in record, `a ${collection} search result has no tenant`);
+  }
+  const [searched] = (await api.call('GET', `/actors/v2/${actor.id}/workers?status.neq=ERROR`, { as: 'alice' })).json!.result.search;
+  t.match(searched, { id: worker.id, cid: again.cid, host_ip: '10.1.2.3' });
+  t.notOk('tenant' in searched);
+});

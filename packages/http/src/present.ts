@@ -5,7 +5,7 @@ type Out = Record<string, unknown>;
 /**
  * How records are shown: upstream's fields, in the server's casing, with `_links` built from the
  * public base URL. Internal fields (tenant, db id, api server of actors) are not shown, except a
- * worker's tenant, as upstream.
+ * worker's tenant outside search results, as upstream.
  */
 export class Presenter {
   constructor(
@@ -78,7 +78,10 @@ export class Presenter {
   searchResult(r: SearchResult): Out {
     const show = (record: SearchResult['records'][number]): Out => {
       if (r.collection === 'actors') return this.actor({ ...(record as ActorView), state: undefined });
-      if (r.collection === 'workers') return this.worker(record as Worker);
+      if (r.collection === 'workers') {
+        const { tenant: _t, ...worker } = record as Worker;
+        return this.cased(worker);
+      }
       if (r.collection === 'executions') return this.execution(record as Execution);
       return this.log(record as LogRecord);
     };

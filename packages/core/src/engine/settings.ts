@@ -1,3 +1,4 @@
+import { networkInterfaces } from 'node:os';
 import type { Mount } from '../model/actor.js';
 
 /** Deployment settings of an engine. Every field has a default; see `defaultSettings`. */
@@ -74,6 +75,8 @@ export interface Settings {
   leaveContainers: boolean;
   /** The most records one search may return (`limit`). */
   searchMaxLimit: number;
+  /** The address of this node, shown as its workers' `host_ip`: by default its first external IPv4 address. */
+  hostIp: string;
   /** Where results sockets, FIFOs and binary messages are kept while executions run. */
   spoolDir?: string;
 }
@@ -107,5 +110,12 @@ export function defaultSettings(): Settings {
     network: 'none',
     leaveContainers: false,
     searchMaxLimit: 1000,
+    hostIp: externalAddress(),
   };
+}
+
+/** The first IPv4 address of this machine that is not a loopback one (127.0.0.1 when it has none). */
+function externalAddress(): string {
+  const addresses = Object.values(networkInterfaces()).flatMap((list) => list ?? []);
+  return addresses.find((a) => a.family === 'IPv4' && !a.internal)?.address ?? '127.0.0.1';
 }

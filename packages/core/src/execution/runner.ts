@@ -4,6 +4,7 @@ import type { EngineContext } from '../engine/context.js';
 import type { Inbox, Lease } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
+import type { Worker } from '../model/worker.js';
 import type { ConfigRegistry } from '../registry/configs.js';
 import type { NonceRegistry } from '../registry/nonces.js';
 import type { StateStore } from '../registry/state.js';
@@ -103,6 +104,7 @@ export class Runner {
       });
       const running = container;
       if (halted) await running.kill();
+      await this.ctx.store.update<Worker>(keys.worker(actor.tenant, actor.id, workerId), (w) => (w ? { ...w, cid: running.id } : undefined));
       const logsRead = (async () => {
         for await (const chunk of running.logs) log.append(chunk.text);
       })();

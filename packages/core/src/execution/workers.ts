@@ -88,7 +88,7 @@ export class WorkerPool {
       cid: null,
       chName: `worker_${id}`,
       hostId: this.deps.engineId,
-      hostIp: this.deps.engineId,
+      hostIp: this.ctx.settings.hostIp,
       createTime: now,
       lastExecutionTime: null,
       lastHealthCheckTime: now,

@@ -26,11 +26,12 @@ export interface Worker {
   image: string;
   /** The runtime that runs its containers (docker, podman, process). */
   location: string;
-  /** The container of the execution it is running, if any. */
+  /** The container of the execution it is running, or of the last one it ran; null before its first. */
   cid: string | null;
   chName: string;
+  /** The engine (node) that owns the worker: a worker whose engine is gone is stale. */
   hostId: string;
-  /** The engine process that owns the worker; a worker whose process is gone is stale. */
+  /** The address of that node (setting `hostIp`). */
   hostIp: string;
   createTime: string;
   lastExecutionTime: string | null;
