@@ -13,6 +13,23 @@ function tenantKeys(pairs: string[]): Record<string, string> {
   );
 }
 
+/**
+ * `[TENANT=]VALUE` flags as a map of tenant to value; a value without a tenant is for every tenant
+ * without one of its own (`*`). A tenant is 1 to 64 letters, digits, '_', '.' or '-', so that paths
+ * and URLs (which hold '/' or ':' before any '=') are never taken for one.
+ */
+function perTenant(flag: string, values: string[] | undefined): Record<string, string> | undefined {
+  if (values === undefined) return undefined;
+  const map: Record<string, string> = {};
+  for (const given of values) {
+    const m = /^([A-Za-z0-9_.-]{1,64})=(.+)$/.exec(given);
+    const [tenant, value] = m ? [m[1]!, m[2]!] : ['*', given];
+    if (tenant in map) throw new Error(`--${flag}: ${tenant === '*' ? 'the value for any tenant' : `tenant ${tenant}`} is given twice.`);
+    map[tenant] = value;
+  }
+  return map;
+}
+
 export default class Serve extends Command {
   static override summary = 'Run the Abaco API server: engine, container runtime and HTTP API in one process.';
   static override description = `With no flags it works on a fresh machine: data in ./abaco-data, the first reachable container
@@ -27,6 +44,7 @@ The process runtime runs actors as processes of this machine, without isolation:
     '<%= config.bin %> serve',
     '<%= config.bin %> serve --port 8080 --runtime docker --users users.json',
     '<%= config.bin %> serve --config abaco.json --case camel --public-url https://abaco.example.org',
+    '<%= config.bin %> serve --tapis-key tacc=tacc.pem --tapis-issuer tacc=https://tacc.tapis.io/v3/tokens --tapis-roles roles.json',
   ];
 
   static override flags = {
@@ -53,6 +71,13 @@ The process runtime runs actors as processes of this machine, without isolation:
     'wso2-key': Flags.file({ description: 'PEM public key verifying X-Jwt-Assertion-<TENANT> headers of tenants without a key of their own; such JWTs must name their tenant in --wso2-tenant-claim', exists: true }),
     'wso2-tenant-key': Flags.string({ description: 'TENANT=FILE: PEM public key verifying the X-Jwt-Assertion-TENANT headers of one tenant (repeatable)', multiple: true }),
     'wso2-tenant-claim': Flags.string({ description: 'signed claim naming the tenant of a WSO2 JWT (default http://wso2.org/claims/tenant)' }),
+    'tapis-key': Flags.string({
+      description: '[TENANT=]FILE: PEM public key verifying the X-Tapis-Token (Tapis v3) access tokens of TENANT (its signed tapis/tenant_id), or without TENANT of every tenant without a key of its own (repeatable)',
+      multiple: true,
+    }),
+    'tapis-jwks-url': Flags.string({ description: '[TENANT=]URL: JWKS whose keys verify the X-Tapis-Token tokens of TENANT, or of every tenant without its own (repeatable)', multiple: true }),
+    'tapis-issuer': Flags.string({ description: '[TENANT=]ISS: the iss the X-Tapis-Token tokens of TENANT (or of the others) must carry, e.g. https://tacc.tapis.io/v3/tokens (repeatable; set it in production)', multiple: true }),
+    'tapis-roles': Flags.file({ description: 'roles of Tapis users: {"user@tenant": ["abaco_admin" | "abaco_privileged"]}; users not listed take their users-file roles, else user', exists: true }),
     'cors-origin': Flags.string({ description: 'an origin whose web pages may call the API from a browser, with credentials (repeatable; default none)', multiple: true }),
     'docker-host': Flags.string({ description: 'Docker socket (default DOCKER_HOST or /var/run/docker.sock)' }),
     'podman-host': Flags.string({ description: 'Podman socket (default CONTAINER_HOST or the usual podman sockets)' }),
@@ -92,6 +117,10 @@ The process runtime runs actors as processes of this machine, without isolation:
       wso2Key: flags['wso2-key'],
       wso2TenantKeys: flags['wso2-tenant-key'] === undefined ? undefined : tenantKeys(flags['wso2-tenant-key']),
       wso2TenantClaim: flags['wso2-tenant-claim'],
+      tapisKey: perTenant('tapis-key', flags['tapis-key']),
+      tapisJwksUrl: perTenant('tapis-jwks-url', flags['tapis-jwks-url']),
+      tapisIssuer: perTenant('tapis-issuer', flags['tapis-issuer']),
+      tapisRoles: flags['tapis-roles'],
       jwtIssuer: flags['jwt-issuer'],
       jwtAudience: flags['jwt-audience'],
       corsOrigins: flags['cors-origin'],

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { Settings } from '@abaco/core';
-import type { TokenUser } from '@abaco/http';
+import type { TapisOptions, TokenUser } from '@abaco/http';
 
 /**
  * What `abaco serve` runs with. Every flag can also be set in a JSON config file (`--config`),
@@ -27,6 +27,15 @@ export interface ServeConfig {
   /** Per-tenant WSO2 keys: tenant to PEM file. */
   wso2TenantKeys?: Record<string, string>;
   wso2TenantClaim?: string;
+  /**
+   * Tapis v3 `X-Tapis-Token` signers, by tenant id (`*`: the tenants without one of their own):
+   * PEM public key files, JWKS URLs, and the `iss` their tokens must carry.
+   */
+  tapisKey?: Record<string, string>;
+  tapisJwksUrl?: Record<string, string>;
+  tapisIssuer?: Record<string, string>;
+  /** Roles of Tapis users: a JSON file `{ "user@tenant": ["abaco_admin" | "abaco_privileged", ...] }`. */
+  tapisRoles?: string;
   jwtIssuer?: string;
   jwtAudience?: string;
   /** Origins whose web pages may call the API with credentials (CORS). */
@@ -58,4 +67,26 @@ export function readUsers(file: string): Record<string, TokenUser> {
   const parsed = JSON.parse(readFileSync(file, 'utf8')) as { tokens?: Record<string, TokenUser> };
   if (!parsed.tokens || typeof parsed.tokens !== 'object') throw new Error(`${file}: expected { "tokens": { "<token>": { "user": ..., "tenant": ..., "roles": [...] } } }`);
   return parsed.tokens;
+}
+
+/** The roles file of Tapis users: `{ "user@tenant": ["abaco_admin", ...] }` (entries are checked by the server). */
+export function readRoles(file: string): Record<string, string[]> {
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error(`${file}: expected { "user@tenant": ["abaco_admin", ...] }`);
+  return parsed as Record<string, string[]>;
+}
+
+/** The Tapis options of a serve configuration, key and roles files read; undefined when it names no signer. */
+export function tapisOptions(config: ServeConfig): TapisOptions | undefined {
+  const signers = Object.keys({ ...config.tapisKey, ...config.tapisJwksUrl }).length;
+  if (signers === 0) {
+    if (config.tapisIssuer || config.tapisRoles) throw new Error('--tapis-issuer and --tapis-roles need a --tapis-key or --tapis-jwks-url to verify X-Tapis-Token headers with.');
+    return undefined;
+  }
+  return {
+    keys: config.tapisKey && Object.fromEntries(Object.entries(config.tapisKey).map(([tenant, file]) => [tenant, readFileSync(file, 'utf8')])),
+    jwksUrls: config.tapisJwksUrl,
+    issuers: config.tapisIssuer,
+    roles: config.tapisRoles ? readRoles(config.tapisRoles) : undefined,
+  };
 }

@@ -3,7 +3,7 @@ import { Abaco, SecretBox } from '@abaco/core';
 import { startServer, type JwtOptions, type ServerOptions } from '@abaco/http';
 import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
-import { readUsers, type ServeConfig } from './config.js';
+import { readUsers, tapisOptions, type ServeConfig } from './config.js';
 import { keptSecret } from './data-dir.js';
 import { chooseRuntime, runtimeLine } from './runtime.js';
 
@@ -46,6 +46,7 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
     wso2PublicKey: config.wso2Key ? readFileSync(config.wso2Key, 'utf8') : undefined,
     wso2Keys: config.wso2TenantKeys && Object.fromEntries(Object.entries(config.wso2TenantKeys).map(([tenant, file]) => [tenant, readFileSync(file, 'utf8')])),
     wso2TenantClaim: config.wso2TenantClaim,
+    tapis: tapisOptions(config),
     corsOrigins: config.corsOrigins,
   };
   const runtime = await chooseRuntime(config, say, warn);

@@ -56,6 +56,8 @@ export function messageRoutes(r: Router): void {
       msg: input.kind === 'binary' ? 'binary - omitted' : input.kind === 'str' ? input.text : input.value,
       _links: { self, owner: c.present.ownerUrl(c.who.user), messages: `${c.present.actorUrl(execution.actorId)}/messages` },
     });
+    // The published v3 OpenAPI, and so the clients generated from it, name the id executionId in any casing.
+    if (c.api === 'v3') result.executionId = execution.id;
     if (outcome?.kind === 'timeout') {
       return c.ok(`The execution did not finish within ${c.abaco.settings.syncTimeoutMs} ms; it goes on: follow it with its id.`, result, 202);
     }
