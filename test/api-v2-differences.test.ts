@@ -89,3 +89,25 @@ t.test("a worker names the container it ran, the runtime and the node; search re
   t.match(searched, { id: worker.id, cid: again.cid, host_ip: '10.1.2.3' });
   t.notOk('tenant' in searched);
 });
+
+t.test('search reaches only the actors one holds a READ grant on, admins too; the listings still show admins everything', async (t) => {
+  const api = await startApi(t);
+  const actor = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc', name: 'alices' } })).json!.result;
+  const sent = await api.call('POST', `/actors/v2/${actor.id}/messages?_abaco_synchronous=true`, { as: 'alice', form: { message: 'a b' } });
+  t.equal(sent.status, 200);
+  const total = async (path: string) => (await api.call('GET', path, { as: 'root' })).json!.result._metadata.total_count;
+  for (const collection of ['actors', 'workers', 'executions', 'logs']) t.equal(await total(`/actors/v2/search/${collection}`), 0, `an admin without a grant finds no ${collection}`);
+  t.equal(await total(`/actors/v2?name=alices`), 0, 'nor through /actors with parameters');
+  t.equal(await total(`/actors/v2/${actor.id}/executions?status=COMPLETE`), 0, "nor through the actor's executions with parameters");
+  t.same((await api.call('GET', '/actors/v2', { as: 'root' })).json!.result.map((a: { id: string }) => a.id), [actor.id], 'the listing shows the admin every actor');
+  t.equal((await api.call('GET', `/actors/v2/${actor.id}/executions`, { as: 'root' })).json!.result.total_executions, 1, 'and every execution');
+
+  await api.call('POST', `/actors/v2/${actor.id}/permissions`, { as: 'alice', json: { user: 'root', level: 'NONE' } });
+  t.equal(await total('/actors/v2/search/actors'), 0, 'a NONE grant reaches nothing');
+  await api.call('POST', `/actors/v2/${actor.id}/permissions`, { as: 'alice', json: { user: 'root', level: 'READ' } });
+  t.equal(await total('/actors/v2/search/executions'), 1, 'a READ grant reaches the actor');
+  t.equal(await total(`/actors/v2/${actor.id}/executions?status=COMPLETE`), 1);
+  await api.call('POST', `/actors/v2/${actor.id}/permissions`, { as: 'alice', json: { user: 'root', level: 'NONE' } });
+  await api.call('POST', `/actors/v2/${actor.id}/permissions`, { as: 'alice', json: { user: 'ABACO_WORLD', level: 'READ' } });
+  t.equal(await total('/actors/v2/search/actors'), 1, 'a grant to ABACO_WORLD is held by everyone');
+});

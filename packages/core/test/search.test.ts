@@ -6,7 +6,7 @@ import { Top } from '../src/search/top.js';
 import { parseSearchTime } from '../src/search/times.js';
 import { keys } from '../src/store/keys.js';
 import type { Execution } from '../src/model/execution.js';
-import { alice, bob, carol, engine } from './helpers.js';
+import { admin, alice, bob, carol, engine } from './helpers.js';
 
 t.test('datetimes in every form of the user guide; missing parts minimal; UTC without a zone', async (t) => {
   const utc = (iso: string) => Date.parse(iso);
@@ -79,6 +79,8 @@ t.test('search over actors, executions, workers and logs: operators, full text, 
   t.same(idsOf(await search(alice, 'actors', {})), [a1.id, a2.id], 'the owner sees hers, oldest first');
   t.same(idsOf(await search(bob, 'actors', {})), [a2.id, b1.id], 'shared READ is seen');
   t.same(idsOf(await search(carol, 'actors', {})), [], 'a stranger sees nothing');
+  t.same(idsOf(await search(admin, 'actors', {})), [], 'nor does an admin without a grant, as upstream');
+  t.same(idsOf(await search(admin, 'executions', {}, { actor: a1.id })), [], 'not even searching one actor it may read');
   await abaco.permissions.grant(alice, { actor: a1.id }, { user: 'ABACO_WORLD', level: 'READ' });
   t.same(idsOf(await search(carol, 'actors', {})), [a1.id], 'ABACO_WORLD makes it visible to everyone');
   t.equal((await search(carol, 'executions', {})).metadata.totalCount, 6);

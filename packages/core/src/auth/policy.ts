@@ -35,7 +35,7 @@ const TENANT = { on: 'tenant', level: null, nonce: false } as const;
 export const POLICY = {
   'actors.list': { ...TENANT, roles: 'any', what: 'list the actors one may read' },
   'actors.create': { ...TENANT, roles: 'any', what: 'register an actor (privileged fields: privileged role)' },
-  'actors.search': { ...TENANT, roles: 'any', what: 'search actors, workers, executions and logs one may read' },
+  'actors.search': { ...TENANT, roles: 'any', what: 'search the actors, workers, executions and logs of actors one holds a READ grant on (admins too)' },
   'actor.read': { ...ACTOR, level: 'READ', nonce: true, what: 'read an actor, its state, queue length and workers' },
   'actor.update': { ...ACTOR, level: 'UPDATE', nonce: true, privilegedActor: true, what: 'update an actor' },
   'actor.delete': { ...ACTOR, level: 'UPDATE', nonce: true, what: 'delete an actor' },

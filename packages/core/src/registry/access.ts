@@ -18,9 +18,13 @@ export async function readPermissions(ctx: EngineContext, tenant: string, kind: 
 
 /** The level a caller holds on a resource: admin holds UPDATE; everyone else their own or the world's grant. */
 export async function levelOf(ctx: EngineContext, who: Identity, kind: PermissionKind, name: string): Promise<Level> {
-  if (isAdmin(who)) return 'UPDATE';
+  return isAdmin(who) ? 'UPDATE' : grantedLevel(ctx, who, kind, name);
+}
+
+/** The level the grants on a resource give a caller (its own or the world's), whatever its roles. */
+export async function grantedLevel(ctx: EngineContext, who: Identity, kind: PermissionKind, name: string): Promise<Level> {
   const permissions = await readPermissions(ctx, who.tenant, kind, name);
-  return highest(permissions[who.user], permissions[WORLD]);
+  return highest(Object.hasOwn(permissions, who.user) ? permissions[who.user] : undefined, permissions[WORLD]);
 }
 
 /** An actor reached through an identifier: its record, and the alias used, if any. */

@@ -5,7 +5,8 @@ import { BadRequestError } from '../errors.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Worker } from '../model/worker.js';
-import { allowed, authorize, reachActor } from '../registry/access.js';
+import { atLeast } from '../auth/levels.js';
+import { authorize, grantedLevel, reachActor } from '../registry/access.js';
 import { keys } from '../store/keys.js';
 import { hasPhrase, matches, textScore, valueAt } from './match.js';
 import { PATTERN_TIME_LIMIT_MS, PatternFilter } from './patterns.js';
@@ -52,8 +53,8 @@ const collator = new Intl.Collator();
 const byRank = (a: Found, b: Found) => b.score - a.score || collator.compare(a.key, b.key) || a.seq - b.seq;
 
 /**
- * The search of the user guide over actors, workers, executions and logs. Only what the caller may
- * READ is looked at or counted. Records are read by ordered scans of the actors in reach (and of the
+ * The search of the user guide over actors, workers, executions and logs. Only the records of actors
+ * the caller holds a READ grant on are looked at or counted (admins too). Records are read by ordered scans of the actors in reach (and of the
  * one actor a query names by `actor_id`), never across the whole store. Only the first `skip + limit`
  * matches are kept (the rest are counted); `like` patterns run in a worker thread; a long search
  * gives the event loop back every few milliseconds.
@@ -90,11 +91,18 @@ export class SearchService {
     return { collection: collection as Collection, records: page, metadata: { countReturned: page.length, recordLimit: query.limit, recordsSkipped: query.skip, totalCount: top.count } };
   }
 
-  /** The actors whose records the search may read: one (scoped, or named by actor_id) or every readable one. */
+  /**
+   * The actors whose records the search reads: one (scoped, or named by actor_id) or every one in
+   * reach. As upstream's permission join, search reaches an actor only through a grant of READ or
+   * more (the caller's own or the world's), for admins too: they see everything through the listings.
+   */
   private async actorsInReach(who: Identity, scope: SearchScope, query: SearchQuery): Promise<Actor[]> {
-    if (scope.actor !== undefined) return [(await reachActor(this.ctx, who, scope.actor, 'executions.read')).actor];
+    const readable = async (actor: Actor) => atLeast(await grantedLevel(this.ctx, who, 'actor', actor.id), 'READ');
+    if (scope.actor !== undefined) {
+      const { actor } = await reachActor(this.ctx, who, scope.actor, 'executions.read');
+      return (await readable(actor)) ? [actor] : [];
+    }
     await authorize(this.ctx, who, 'actors.search', { kind: 'tenant' });
-    const readable = (actor: Actor) => allowed(this.ctx, who, 'executions.read', { kind: 'actor', actor, alias: null });
     const named = query.conditions.find((c) => c.path.length === 1 && c.path[0] === 'actorId' && (c.op === 'eq' || c.op === 'in'));
     const ids = named ? ([] as unknown[]).concat(named.value).map(String) : undefined;
     const actors: Actor[] = [];
