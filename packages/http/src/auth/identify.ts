@@ -22,9 +22,8 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 /**
  * Who is calling, from (in this order) `?x-nonce=`, `Authorization: Bearer` (a token of the users
  * file, the admin token, or a JWT), the Tapis v3 `X-Tapis-Token` header, or the Abaco v2
- * `X-Jwt-Assertion-<TENANT>` header. Every
- * refusal is an UnauthenticatedError (401). The options are checked when it is built: a bad users
- * file entry or key is an error then.
+ * `X-Jwt-Assertion-<TENANT>` header. Every refusal is an UnauthenticatedError (401). The options
+ * are checked when it is built: a bad users file entry, key or roles file entry is an error then.
  */
 export class Authenticator {
   private readonly tokens: TokenTable;
