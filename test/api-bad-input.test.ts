@@ -94,7 +94,7 @@ t.test('bad input on every route: a 4xx in the envelope, never a 500, and nothin
     ['PUT', '/actors/v2/aliases/wc', { as: 'alice', json: { alias: 'other', actorId: id } }, 400, /alias itself cannot be updated/],
     ['POST', '/actors/v2/configs', { as: 'alice', json: { name: 'cfg', value: 'v', actors: id, isSecret: false } }, 400, /Config cfg already exists/],
     ['POST', '/actors/v2/configs', { as: 'alice', json: { name: 'c2', actors: id, isSecret: false } }, 400, /'value': 'is required/],
-    ['POST', '/actors/v2/configs', { as: 'alice', json: { name: 'c3', value: 1, actors: 'ghost', isSecret: false } }, 400, /does not exist/],
+    ['POST', '/actors/v2/configs', { as: 'alice', json: { name: 'c3', value: 1, actors: 'ghost', isSecret: false } }, 404, /^No actor or alias found with id: ghost\.$/],
     ['POST', `/actors/v2/${id}/workers`, { as: 'root', json: { num: 'many' } }, 400, /'num'/],
     ['DELETE', `/actors/v2/${id}/executions/${exec}`, { as: 'alice' }, 400, /Cannot force quit an execution not in RUNNING status/],
     ['POST', `/actors/v2/${id}/messages?_abaco_synchronous=true`, { as: 'bob', form: { message: 'x' } }, 403, /do not have access/],

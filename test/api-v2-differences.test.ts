@@ -111,3 +111,26 @@ t.test('search reaches only the actors one holds a READ grant on, admins too; th
   await api.call('POST', `/actors/v2/${actor.id}/permissions`, { as: 'alice', json: { user: 'ABACO_WORLD', level: 'READ' } });
   t.equal(await total('/actors/v2/search/actors'), 1, 'a grant to ABACO_WORLD is held by everyone');
 });
+
+t.test("a config's actors read back joined with \", \"; a config naming an actor or alias that does not exist is a 404", async (t) => {
+  const api = await startApi(t);
+  const a = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc' } })).json!.result;
+  const b = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'test/env' } })).json!.result;
+  await api.call('POST', '/actors/v2/aliases', { as: 'alice', json: { alias: 'envy', actor_id: b.id } });
+  const created = await api.call('POST', '/actors/v2/configs', { as: 'alice', json: { name: 'cfg', value: 'v', is_secret: false, actors: `${a.id},envy` } });
+  t.match(created, { status: 201, json: { result: { actors: `${a.id}, envy` } } });
+  t.equal((await api.call('GET', '/actors/v2/configs/cfg', { as: 'alice' })).json!.result.actors, `${a.id}, envy`);
+  const updated = await api.call('PUT', '/actors/v2/configs/cfg', { as: 'alice', json: { value: 'w', is_secret: false, actors: ` envy ,   ${a.id}` } });
+  t.equal(updated.json!.result.actors, `envy, ${a.id}`);
+  t.match((await api.call('GET', '/actors/v2/configs', { as: 'alice' })).json!.result, [{ name: 'cfg', actors: `envy, ${a.id}` }]);
+
+  for (const missing of ['ghost', 'JWpkNmBwKewYo']) {
+    t.match(await api.call('POST', '/actors/v2/configs', { as: 'alice', json: { name: 'other', value: 'v', is_secret: false, actors: `${a.id}, ${missing}` } }), {
+      status: 404,
+      json: { status: 'error', message: `No actor or alias found with id: ${missing}.` },
+    });
+  }
+  t.match(await api.call('PUT', '/actors/v2/configs/cfg', { as: 'alice', json: { value: 'x', is_secret: false, actors: 'ghost' } }), { status: 404, json: { message: 'No actor or alias found with id: ghost.' } });
+  t.match((await api.call('GET', '/actors/v2/configs/cfg', { as: 'alice' })).json!.result, { value: 'w', actors: `envy, ${a.id}` }, 'nothing changed');
+  t.equal((await api.call('GET', '/actors/v2/configs/other', { as: 'alice' })).status, 404, 'nothing created');
+});

@@ -18,7 +18,7 @@ t.test('configs: shared values, secrets encrypted at rest and shown encrypted, d
   t.same(plain, { name: 'config_name', value: '123', isSecret: false, actors: a.id, actorIds: [a.id], owner: 'alice', ownerRoles: ['user'], tenant: 'TACC' });
   const value = { key: 'some_key', int_key: 12345, 'a list key': ['a', 4, 3.14159] };
   const secret = await abaco.configs.create(alice, { name: 'db', value, actors: `${a.id}, mr_fixer`, isSecret: 'true' });
-  t.equal(secret.actors, `${a.id},mr_fixer`);
+  t.equal(secret.actors, `${a.id}, mr_fixer`, 'the actors read back joined with ", ", as upstream');
   t.type(secret.value, 'string');
   t.notMatch(secret.value as string, /some_key|12345/, 'the secret is not readable in what is returned');
   t.equal((await abaco.configs.get(alice, 'db')).value, secret.value, 'GET shows the encrypted value');
@@ -39,7 +39,7 @@ t.test('configs: UPDATE on every actor listed, permissions of their own, names c
   const a = await abaco.actors.create(alice, { image: 'a' });
   const bobs = await abaco.actors.create(bob, { image: 'b' });
   await t.rejects(abaco.configs.create(alice, { name: 'c', value: 1, actors: bobs.id, isSecret: false }), { name: 'ForbiddenError', message: /UPDATE access to actor/ });
-  await t.rejects(abaco.configs.create(alice, { name: 'c', value: 1, actors: 'ghost', isSecret: false }), { name: 'BadRequestError', message: /actor 'ghost' in 'actors' does not exist/ });
+  await t.rejects(abaco.configs.create(alice, { name: 'c', value: 1, actors: 'ghost', isSecret: false }), { name: 'NotFoundError', message: 'No actor or alias found with id: ghost.' });
   await t.rejects(abaco.configs.create(alice, { name: 'c', actors: a.id, isSecret: false }), { message: /'value': 'is required/ });
   await t.rejects(abaco.configs.create(alice, { name: 'utilization', value: 1, actors: a.id, isSecret: false }), { message: /reserved word/ });
   await t.rejects(abaco.configs.create(alice, { name: 'a b', value: 1, actors: a.id, isSecret: false }), { message: /forbidden character/ });

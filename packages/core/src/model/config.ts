@@ -7,7 +7,7 @@ export interface ActorConfig {
   /** The value as given; for a secret, the encrypted text (`v1:<iv>:<tag>:<data>`, base64). */
   value: unknown;
   isSecret: boolean;
-  /** Comma-separated actor ids and aliases, as given (trimmed). */
+  /** The actor ids and aliases as given, trimmed and joined with ", " as upstream shows them. */
   actors: string;
   /**
    * The ids of those actors when the config was saved: an alias is resolved then, so a config never

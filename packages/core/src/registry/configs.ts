@@ -101,14 +101,15 @@ export class ConfigRegistry {
     const actorIds: string[] = [];
     for (const identifier of actors) {
       const { actor } = await reachActor(this.ctx, who, identifier, 'actor.share').catch((e: unknown) => {
-        if (e instanceof NotFoundError) throw new BadRequestError(`${INVALID}: actor '${identifier}' in 'actors' does not exist.`);
-        throw new ForbiddenError(`Not authorized -- you need UPDATE access to actor '${identifier}' to share a config with it.`);
+        if (e instanceof NotFoundError) throw new NotFoundError(`No actor or alias found with id: ${identifier}.`);
+        if (e instanceof ForbiddenError) throw new ForbiddenError(`Not authorized -- you need UPDATE access to actor '${identifier}' to share a config with it.`);
+        throw e;
       });
       actorIds.push(actor.id);
     }
     const isSecret = given.isSecret as boolean;
     const value = isSecret ? this.secretBox().seal(given.value) : given.value;
-    return { name, value, isSecret, actors: actors.join(','), actorIds, owner: who.user, ownerRoles: [...who.roles], tenant: who.tenant };
+    return { name, value, isSecret, actors: actors.join(', '), actorIds, owner: who.user, ownerRoles: [...who.roles], tenant: who.tenant };
   }
 
   private secretBox(): SecretBox {
