@@ -1,6 +1,7 @@
 // The Abaco v2 behaviours of issue #11 that a client sees over HTTP, each as upstream has it.
 import t from 'tap';
-import { finishedOverHttp, startApi, tokens } from './api-helpers.js';
+import { ProcessRuntime } from '@abaco/core';
+import { finishedOverHttp, images, startApi, tokens } from './api-helpers.js';
 
 const limited = { ...Object.fromEntries(Object.entries(tokens).map(([name, user]) => [`${name}-token`, user])), 'lim-token': { user: 'lim', tenant: 'TACC', roles: ['limited' as const] } };
 const asLimited = { authorization: 'Bearer lim-token' };
@@ -133,4 +134,31 @@ t.test("a config's actors read back joined with \", \"; a config naming an actor
   t.match(await api.call('PUT', '/actors/v2/configs/cfg', { as: 'alice', json: { value: 'x', is_secret: false, actors: 'ghost' } }), { status: 404, json: { message: 'No actor or alias found with id: ghost.' } });
   t.match((await api.call('GET', '/actors/v2/configs/cfg', { as: 'alice' })).json!.result, { value: 'w', actors: `envy, ${a.id}` }, 'nothing changed');
   t.equal((await api.call('GET', '/actors/v2/configs/other', { as: 'alice' })).status, 404, 'nothing created');
+});
+
+t.test("run_as_executor: upstream's texts; supported only in the tenants the deployment lists, running as the sender's uid:gid", async (t) => {
+  const runtime = new ProcessRuntime({ images: { ...images, 'test/id': ['sh', '-c', 'echo "$(id -u):$(id -g)"'] } });
+  const api = await startApi(t, { engine: { runtime }, settings: { runAsExecutor: { TACC: { alice: '4001:4002', bob: '4101:4102' } } } });
+  t.match(await api.call('POST', '/actors/v2', { as: 'root', json: { image: 'test/id', run_as_executor: true, use_container_uid: true } }), {
+    status: 400,
+    json: { message: 'Cannot set both use_container_uid and run_as_executor as true' },
+  });
+  t.match(await api.call('POST', '/actors/v2', { as: 'eve', json: { image: 'test/id', run_as_executor: true } }), { status: 400, json: { message: "run_as_executor isn't supported for your tenant" } });
+  const plain = (await api.call('POST', '/actors/v2', { as: 'eve', json: { image: 'test/id' } })).json!.result;
+  t.match(await api.call('PUT', `/actors/v2/${plain.id}`, { as: 'eve', json: { image: 'test/id', runAsExecutor: 'True' } }), { status: 400, json: { message: "run_as_executor isn't supported for your tenant" } });
+
+  const created = await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'test/id', run_as_executor: true, cron_schedule: 'now + 1 day' } });
+  t.match(created, { status: 201, json: { result: { run_as_executor: true } } });
+  const id = created.json!.result.id;
+  await api.call('POST', `/actors/v2/${id}/permissions`, { as: 'alice', json: { user: 'bob', level: 'EXECUTE' } });
+  await api.call('POST', `/actors/v2/${id}/permissions`, { as: 'alice', json: { user: 'root', level: 'EXECUTE' } });
+  const run = (as: 'alice' | 'bob' | 'root') => api.call('POST', `/actors/v2/${id}/messages?_abaco_synchronous=true`, { as, form: { message: 'x' } });
+  t.equal((await run('alice')).text, '4001:4002\n', "the owner's message runs as the owner");
+  t.equal((await run('bob')).text, '4101:4102\n', "another user's message runs as that user");
+  t.match(await run('root'), { status: 400, json: { message: `This actor runs as the user who sends it a message (run_as_executor), and root has no uid:gid in tenant TACC.` } });
+
+  t.match(await api.call('GET', '/cron', { as: 'root' }), { json: { result: { actor_ids: [id] } } });
+  const [cron] = (await api.call('GET', `/actors/v2/${id}/executions?executor=cron`, { as: 'alice' })).json!.result.search;
+  await finishedOverHttp(api, id, cron.id);
+  t.equal((await api.call('GET', `/actors/v2/${id}/executions/${cron.id}/logs`, { as: 'alice' })).json!.result.logs, '4001:4002\n', "a cron message runs as the owner");
 });

@@ -21,6 +21,13 @@ export interface Settings {
    */
   userIds: Record<string, string>;
   /**
+   * The tenants where an actor may run as the user who sent it the message (`runAsExecutor`), each
+   * with the `uid:gid` of its users, e.g. `{ "TACC": { "jdoe": "1000:1000" } }` (upstream reads them
+   * from TACC's accounting system). Elsewhere `runAsExecutor` is refused. Cron and event messages,
+   * which no user sent, run as the actor's owner.
+   */
+  runAsExecutor: Record<string, Record<string, string>>;
+  /**
    * The `uid:gid` containers run as when neither the actor (`uid`, `useContainerUid`) nor `userIds`
    * names one: `nobody` (65534:65534) by default; null runs them as their image's user (often root).
    */
@@ -89,6 +96,7 @@ export function defaultSettings(): Settings {
     globalMounts: [],
     privilegedMounts: [],
     userIds: {},
+    runAsExecutor: {},
     defaultContainerUser: '65534:65534',
     containerMemLimit: '2g',
     containerMaxCpus: 1_000_000_000,
@@ -112,6 +120,12 @@ export function defaultSettings(): Settings {
     searchMaxLimit: 1000,
     hostIp: externalAddress(),
   };
+}
+
+/** The `uid:gid` of a user in a tenant's `runAsExecutor` table; undefined when the tenant or user has none. */
+export function executorIds(settings: Settings, tenant: string, user: string): string | undefined {
+  const ids = Object.hasOwn(settings.runAsExecutor, tenant) ? settings.runAsExecutor[tenant]! : {};
+  return Object.hasOwn(ids, user) ? ids[user] : undefined;
 }
 
 /** The first IPv4 address of this machine that is not a loopback one (127.0.0.1 when it has none). */

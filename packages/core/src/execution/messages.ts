@@ -2,6 +2,7 @@ import { copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
+import { executorIds } from '../engine/settings.js';
 import { BadRequestError } from '../errors.js';
 import { newId } from '../ids.js';
 import type { Inbox } from '../inbox/inbox.js';
@@ -29,6 +30,8 @@ export interface SendOptions {
   env?: Record<string, string>;
   /** Wait for the execution to finish (`_abaco_synchronous=true`). */
   synchronous?: boolean;
+  /** The user who sends it (set by `send`; cron and events have none). */
+  sender?: string;
 }
 
 /** What a synchronous message answers: the first result, else the logs; or the execution id on timeout. */
@@ -60,6 +63,9 @@ export class MessageService {
   /** Sends a message as `who` (EXECUTE needed): queues an execution and answers with it. */
   async send(who: Identity, identifier: string, input: MessageInput, options: SendOptions = {}): Promise<Sent> {
     const { actor } = await reachActor(this.ctx, who, identifier, 'messages.send');
+    if (actor.runAsExecutor && executorIds(this.ctx.settings, actor.tenant, who.user) === undefined) {
+      throw new BadRequestError(`This actor runs as the user who sends it a message (run_as_executor), and ${who.user} has no uid:gid in tenant ${actor.tenant}.`);
+    }
     if (options.synchronous) {
       const queued = await this.deps.inbox.length(actor.dbId);
       if (queued > this.ctx.settings.syncMaxQueued) {
@@ -67,7 +73,7 @@ export class MessageService {
       }
     }
     const env = Object.entries(options.env ?? {}).filter(([name]) => this.ctx.runtime.isolated || !isHostLoaderVariable(name));
-    const execution = await this.enqueue(actor, input, who.user, { ...options, env: Object.fromEntries(env) });
+    const execution = await this.enqueue(actor, input, who.user, { ...options, env: Object.fromEntries(env), sender: who.user });
     if (!options.synchronous) return { execution };
     return this.waitFor(actor, execution.id);
   }
@@ -114,7 +120,7 @@ export class MessageService {
       finalState: null,
       contentType,
     };
-    const message: QueuedMessage = { executionId: id, contentType, text, binaryPath, env, executor, synchronous: options.synchronous ?? false };
+    const message: QueuedMessage = { executionId: id, contentType, text, binaryPath, env, executor, sender: options.sender, synchronous: options.synchronous ?? false };
     await this.deps.inbox.push(actor.dbId, message, [{ type: 'put', key: keys.execution(actor.tenant, actor.id, id), value: execution }]);
     await this.deps.bus.publish(topics.inbox(actor.dbId), null);
     await this.deps.onQueued(actor);

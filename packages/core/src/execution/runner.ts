@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { EngineContext } from '../engine/context.js';
 import type { Inbox, Lease } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
-import type { Execution } from '../model/execution.js';
+import type { Execution, QueuedMessage } from '../model/execution.js';
+import { executorIds } from '../engine/settings.js';
 import type { Worker } from '../model/worker.js';
 import type { ConfigRegistry } from '../registry/configs.js';
 import type { NonceRegistry } from '../registry/nonces.js';
@@ -73,7 +74,7 @@ export class Runner {
       // RUNNING before the container starts: if the engine dies from here on, recovery ends the
       // execution as ERROR and never runs it again (its container may have started and had effects).
       await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
-      const user = this.containerUser(actor);
+      const user = this.containerUser(actor, message);
       await this.deps.relay.openResults(`r-${execution.id}`, socketPath, fileOwner(user), (data) => {
         pendingResults.push(this.deps.results.push(actor, execution.id, data));
       });
@@ -138,11 +139,18 @@ export class Runner {
   }
 
   /**
-   * The `uid:gid` a container runs as: the actor's (`uid`/`gid`), else its owner's (setting
-   * `userIds`), else `defaultContainerUser`; none (the image's user) with `useContainerUid`.
+   * The `uid:gid` a container runs as: with `runAsExecutor`, the sender's (the owner's for cron and
+   * events) from the setting `runAsExecutor`; else the actor's (`uid`/`gid`), else its owner's
+   * (setting `userIds`), else `defaultContainerUser`; none (the image's user) with `useContainerUid`.
    */
-  private containerUser(actor: Actor): string | undefined {
+  private containerUser(actor: Actor, message: QueuedMessage): string | undefined {
     if (actor.useContainerUid) return undefined;
+    if (actor.runAsExecutor) {
+      const user = message.sender ?? actor.owner;
+      const ids = executorIds(this.ctx.settings, actor.tenant, user);
+      if (ids === undefined) throw new Error(`run_as_executor: ${user} has no uid:gid in tenant ${actor.tenant} (setting runAsExecutor).`);
+      return ids;
+    }
     if (actor.uid) return `${actor.uid}:${actor.gid ?? actor.uid}`;
     const { userIds, defaultContainerUser } = this.ctx.settings;
     return Object.hasOwn(userIds, actor.owner) ? userIds[actor.owner] : (defaultContainerUser ?? undefined);

@@ -54,6 +54,8 @@ export interface QueuedMessage {
   /** Environment variables from the message's query parameters. */
   env: Record<string, string>;
   executor: string;
+  /** The user who sent it; unset for cron and event messages (a `runAsExecutor` actor runs those as its owner). */
+  sender?: string;
   /** Whether the sender waits for the execution to finish. */
   synchronous: boolean;
 }

@@ -159,9 +159,8 @@ export class ActorRegistry {
     if (before && !before.stateless && actor.stateless) {
       throw new BadRequestError(`${INVALID}: an actor that was not stateless cannot be updated to be stateless.`);
     }
-    if (actor.useContainerUid && actor.runAsExecutor) {
-      throw new BadRequestError(`${INVALID}: Cannot set both use_container_uid and run_as_executor as true`);
-    }
+    if (actor.useContainerUid && actor.runAsExecutor) throw new BadRequestError('Cannot set both use_container_uid and run_as_executor as true');
+    if (actor.runAsExecutor && !Object.hasOwn(this.ctx.settings.runAsExecutor, who.tenant)) throw new BadRequestError("run_as_executor isn't supported for your tenant");
     if (!this.ctx.settings.queues.includes(actor.queue)) {
       throw new BadRequestError(`${INVALID}: Unable to process the JSON description.: 400 Bad Request: Invalid queue name.`);
     }
