@@ -162,3 +162,23 @@ t.test("run_as_executor: upstream's texts; supported only in the tenants the dep
   await finishedOverHttp(api, id, cron.id);
   t.equal((await api.call('GET', `/actors/v2/${id}/executions/${cron.id}/logs`, { as: 'alice' })).json!.result.logs, '4001:4002\n', "a cron message runs as the owner");
 });
+
+t.test('our deliberate differences from upstream, as the README lists them', async (t) => {
+  const api = await startApi(t);
+  const actor = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc', stateless: false } })).json!.result;
+  await api.call('POST', `/actors/v2/${actor.id}/permissions`, { as: 'alice', json: { user: 'bob', level: 'EXECUTE' } });
+  t.match(await api.call('GET', `/actors/v2/${actor.id}/permissions`, { as: 'eve' }), { status: 404 }, "another tenant's actor does not exist");
+  t.match(await api.call('PUT', `/actors/v2/${actor.id}`, { as: 'bob', json: { image: 'test/env' } }), { status: 403, json: { message: 'Not authorized -- you do not have access to this actor.' } }, 'a refusal is a 403 (upstream: 400)');
+  t.match(await api.call('POST', '/actors/v2/configs', { as: 'bob', json: { name: 'planted', value: 'x', is_secret: false, actors: actor.id } }), { status: 403 }, 'a config is shared only with an actor one may UPDATE');
+  t.match(await api.call('GET', `/actors/v2/${actor.id}/nonces`, { as: 'bob' }), { status: 403 }, 'listing nonces needs UPDATE');
+  const nonce = (await api.call('POST', `/actors/v2/${actor.id}/nonces`, { as: 'alice', json: { level: 'UPDATE' } })).json!.result;
+  t.match(await api.call('POST', `/actors/v2/${actor.id}/nonces?x-nonce=${nonce.id}`, { json: { level: 'READ' } }), { status: 403 }, 'a nonce makes no nonce');
+  t.match(await api.call('POST', `/actors/v2/${actor.id}/permissions?x-nonce=${nonce.id}`, { json: { user: 'bob', level: 'UPDATE' } }), { status: 403 }, 'a nonce grants nothing');
+  t.match(await api.call('POST', `/actors/v2/${actor.id}/workers`, { as: 'root', json: { num: 3 } }), { status: 200, json: { message: /^Scheduled [01] new worker\(s\) to start/ } });
+  t.equal((await api.call('GET', `/actors/v2/${actor.id}/workers`, { as: 'root' })).json!.result.length, 1, 'a stateful actor never gets a second worker');
+  t.match(await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc', cron_schedule: 'now + 2 eons' } }), { status: 400, json: { message: /eons is an invalid unit of time/ } }, 'a bad cron schedule is a 400 (v3: 500)');
+  const privileged = (await api.call('POST', '/actors/v2', { as: 'root', json: { image: 'abacosamples/wc', max_workers: 2 } })).json!.result;
+  await api.call('POST', `/actors/v2/${privileged.id}/permissions`, { as: 'root', json: { user: 'alice', level: 'UPDATE' } });
+  t.match(await api.call('PUT', `/actors/v2/${privileged.id}`, { as: 'alice', json: { image: 'test/env' } }), { status: 403, json: { message: /only admins and privileged users can update a privileged actor/ } });
+  t.match(await api.call('POST', '/actors/v2', { as: 'alice', json: { image: '/bin/sh' } }), { status: 403, json: { message: /only admins can register an image that is a path of the host/ } }, 'the process runtime: host executables for admins only');
+});
