@@ -54,7 +54,7 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
     dataDir: resolve(dataDir, 'store'),
     runtime,
     logger: pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' }, pino.destination(2)),
-    settings: { secretKey, spoolDir: resolve(dataDir, 'spool'), ...config.settings, ...config.limits, ...(config.publicUrl ? { apiServer: config.publicUrl } : {}) },
+    settings: { secretKey, spoolDir: resolve(dataDir, 'spool'), ...config.settings, ...config.limits, ...apiServerOf(config) },
   });
   // A server option the HTTP layer refuses (a bad users file entry, a bad key) stops the start: the engine is closed first.
   const { app, url } = await startServer(abaco, options).catch(async (e: unknown) => {
@@ -73,4 +73,14 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
       await abaco.close({ graceMs });
     },
   };
+}
+
+/**
+ * Where actors reach the API (`_abaco_api_server`, `api_server`): the public URL, else the configured
+ * one, else where this server listens (unknown before it listens on a port chosen by the system: 0).
+ */
+function apiServerOf(config: ServeConfig): { apiServer?: string } {
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+  const apiServer = config.publicUrl ?? config.settings?.apiServer ?? (config.port !== 0 ? `http://${host}:${config.port}` : undefined);
+  return apiServer === undefined ? {} : { apiServer };
 }
