@@ -124,7 +124,7 @@ const afterAuthorization: Record<string, number> = {
 /** The same, for a caller of another tenant, who may create in its own tenant but finds no fixture there. */
 const otherTenantAfterAuthorization: Record<string, number> = {
   'POST /actors/v2/aliases': 404, // no such actor in its tenant
-  'POST /actors/v2/configs': 400, // "actor ... in 'actors' does not exist"
+  'POST /actors/v2/configs': 404, // "No actor or alias found with id: ..."
 };
 
 /** Routes that act on a second resource too: the action the policy is asked on the fixture actor. */
