@@ -6,7 +6,7 @@ import type { Level } from './levels.js';
  * - admin: sees and changes everything in its tenant;
  * - privileged: may set privileged, maxWorkers, maxCpus, memLimit, useContainerUid and queue;
  * - user: registers and runs actors;
- * - limited: uses what is shared with it, registers nothing of its own.
+ * - limited: upstream's throttled users: like user.
  */
 export type Role = 'admin' | 'privileged' | 'user' | 'limited';
 export const ROLES: readonly Role[] = ['admin', 'privileged', 'user', 'limited'];
