@@ -56,7 +56,7 @@ t.test('abaco serve --runtime auto without an engine warns loudly that actors ru
   const warning = server.stderr();
   t.match(warning, /^WARNING: actors run as host processes, with NO ISOLATION: no container engine is reachable\.$/m);
   t.match(warning, /no-docker\.sock[\s\S]*no-podman\.sock/, 'naming the engines it tried');
-  t.match(warning, process.getuid!() === 0 ? /running as root, or as the uid:gid that the "userIds" setting gives/ : /running as \S+ \(uid \d+\), the user running abaco serve/, 'saying as whom actors run');
+  t.match(warning, process.getuid!() === 0 ? /running as the uid:gid that the "userIds" setting gives the actor's owner, else as "defaultContainerUser"/ : /running as \S+ \(uid \d+\), the user running abaco serve/, 'saying as whom actors run');
   t.match(warning, /images: abacosamples\/wc, abacosamples\/test, jstubbs\/abaco_test, abacosamples\/sleep_loop, test\/hello, test\/env \(add others with an \"images\" map in the --config file\); absolute paths of host executables: refused/);
   t.match(warning, /start Docker or Podman/);
   t.match(warning, /--runtime process/, 'and how to silence it');

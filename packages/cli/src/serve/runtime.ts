@@ -53,7 +53,7 @@ function fallbackWarning(reasons: string[], runtime: ProcessRuntime): string {
   const me = userInfo();
   const asWhom =
     me.uid === 0
-      ? 'as root, or as the uid:gid that the "userIds" setting gives the actor\'s owner'
+      ? 'as the uid:gid that the "userIds" setting gives the actor\'s owner, else as "defaultContainerUser" (65534:65534, nobody, unless set)'
       : `as ${me.username} (uid ${me.uid}), the user running abaco serve, whatever the "userIds" setting says`;
   return [
     'actors run as host processes, with NO ISOLATION: no container engine is reachable.',
