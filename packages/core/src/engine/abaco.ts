@@ -213,14 +213,18 @@ export class Abaco {
         await this.onQueued(actor);
       },
       deleting: async (actor) => {
+        this.autoscaler.forget(actor);
         await this.pool.stopAll(actor, { kill: true });
         await this.parts.inbox.purge(actor.dbId);
       },
     };
   }
 
+  /** A message was queued (or the actor created or updated): make sure it has the workers it needs. */
   private async onQueued(actor: Actor): Promise<void> {
-    if (this.parts.runtime) await this.pool.ensureOne(actor);
+    if (!this.parts.runtime || actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') return;
+    if (this.ctx.settings.autoscaling) await this.autoscaler.queued(actor);
+    else await this.pool.ensureOne(actor);
   }
 
   /** Delivers an event to the actor `from` links to, as a JSON message from "Abaco Event". */

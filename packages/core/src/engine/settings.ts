@@ -1,4 +1,4 @@
-import { networkInterfaces } from 'node:os';
+import { availableParallelism, networkInterfaces } from 'node:os';
 import type { Mount } from '../model/actor.js';
 
 /** Deployment settings of an engine. Every field has a default; see `defaultSettings`. */
@@ -49,9 +49,17 @@ export interface Settings {
   secretKey?: string;
   /** Workers a stateless actor may have when its own maxWorkers is not set. */
   maxWorkersPerActor: number;
+  /**
+   * Workers this node runs at once, all actors together, that the autoscaler may fill: it shares
+   * them fairly between the actors with work (workers started by hand, and each actor's first, are
+   * not held back). Default: four per CPU.
+   */
+  maxWorkersPerNode: number;
   /** Whether the autoscaler resizes stateless actors' worker pools; and how often it runs (ms). */
   autoscaling: boolean;
   autoscaleIntervalMs: number;
+  /** How long a worker the autoscaler no longer needs stays idle before it is stopped (ms). */
+  autoscaleIdleMs: number;
   /** How long an actor with the `sync` hint keeps one idle worker (ms). */
   syncMaxIdleMs: number;
   /** How often the cron scheduler looks for due actors (ms); 0 leaves it to `abaco.cron.tick()`. */
@@ -102,8 +110,10 @@ export function defaultSettings(): Settings {
     containerMaxCpus: 1_000_000_000,
     containerPidsLimit: 512,
     maxWorkersPerActor: 6,
+    maxWorkersPerNode: 4 * availableParallelism(),
     autoscaling: true,
     autoscaleIntervalMs: 5000,
+    autoscaleIdleMs: 60_000,
     syncMaxIdleMs: 600_000,
     cronIntervalMs: 50_000,
     healthCheckIntervalMs: 30_000,

@@ -1,47 +1,209 @@
 import type { EngineContext } from '../engine/context.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
-import { PENDING_STATUSES } from '../model/worker.js';
+import type { Worker } from '../model/worker.js';
 import { keys } from '../store/keys.js';
 import type { WorkerPool } from './workers.js';
 
+/** What one stateless actor wants of the node's workers. */
+export interface Want {
+  /** The actor's db id. */
+  id: string;
+  /** Workers it could use now: running + queued executions, at most its maxWorkers. */
+  demand: number;
+  /** Workers it has. */
+  has: number;
+}
+
+/** What the autoscaler saw of a stateless actor in one pass, and decided for it. */
+interface Pool {
+  actor: Actor;
+  workers: Worker[];
+  /** Its viable workers, less those retired in this pass. */
+  count: number;
+  demand: number;
+  /** Workers kept even without work (the sync hint's one). */
+  floor: number;
+  target: number;
+}
+
 /**
- * Resizes the worker pools of stateless actors from their inbox lengths (upstream's algorithm):
- * while messages wait and the pool is below maxWorkers, add one worker per tick; when the inbox
- * is empty, stop the idle (READY) workers, except that an actor with the `sync` hint keeps its
- * most recently used worker until it has been idle for `syncMaxIdleMs`. Stateful actors are never
- * scaled: they keep their one worker.
+ * Sizes the worker pools of stateless actors to their backlogs. The pool an actor should have (its
+ * target) is `min(maxWorkers, running + queued)`, with `maxWorkersPerActor` when the actor sets no
+ * maxWorkers, and within `maxWorkersPerNode`, shared fairly between the actors with work (see
+ * `fairShares`); every actor with work gets one worker at least. Each pass (`tick`) brings every
+ * pool to its target at once, and a message that comes to an actor whose queue is longer than its
+ * idle workers can take grows its pool right away (`queued`). Pools shrink gently: a worker beyond
+ * the target is stopped once it has been idle for `autoscaleIdleMs`, never while it holds a lease;
+ * an actor with the `sync` hint keeps its most recently used worker until that one has been idle for
+ * `syncMaxIdleMs`. When another actor needs the node's places, workers beyond their actor's target go
+ * at once: idle ones first, then busy ones after their current execution (none is interrupted).
+ * Stateful actors keep exactly one worker.
  */
 export class Autoscaler {
+  private decided = new Map<string, number>();
+  /** The stateless actors with work at the last pass, for the shares of messages that come between passes. */
+  private wants = new Map<string, Want>();
+  /** Workers of stateful actors at the last pass: places the shares leave aside. */
+  private reserved = 0;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly inbox: Inbox,
     private readonly pool: WorkerPool,
   ) {}
 
-  async tick(): Promise<void> {
-    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.allActors)) {
-      if (!actor.stateless || actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') continue;
-      await this.scale(actor);
-    }
+  /** The pool size last decided for each actor (its target), by db id; none for actors not seen yet. */
+  get targets(): ReadonlyMap<string, number> {
+    return this.decided;
   }
 
-  private async scale(actor: Actor): Promise<void> {
-    const queued = await this.inbox.length(actor.dbId);
-    const workers = await this.pool.viable(actor);
-    if (queued > 0) {
-      const pending = workers.filter((w) => PENDING_STATUSES.includes(w.status)).length;
-      const max = actor.maxWorkers ?? this.ctx.settings.maxWorkersPerActor;
-      if (queued - pending > 0 && workers.length < max) await this.pool.spawn(actor);
+  /** Drops what was decided for an actor (it is being deleted). */
+  forget(actor: Actor): void {
+    this.decided.delete(actor.dbId);
+    this.wants.delete(actor.dbId);
+  }
+
+  /** One pass over every actor: decide each target, stop what is no longer needed, start what is. */
+  async tick(): Promise<void> {
+    const pools: Pool[] = [];
+    const targets = new Map<string, number>();
+    let reserved = 0;
+    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.allActors)) {
+      if (actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') continue;
+      if (actor.stateless) pools.push(await this.look(actor));
+      else {
+        targets.set(actor.dbId, 1);
+        if ((await this.pool.viable(actor)).length === 0 && (await this.inbox.length(actor.dbId)) === 0) continue;
+        await this.pool.ensureOne(actor);
+        reserved++;
+      }
+    }
+    const wants = pools.filter((p) => p.demand > 0).map((p) => ({ id: p.actor.dbId, demand: p.demand, has: p.count }));
+    const shares = fairShares(Math.max(0, this.ctx.settings.maxWorkersPerNode - reserved), wants);
+    for (const p of pools) targets.set(p.actor.dbId, (p.target = Math.max(shares.get(p.actor.dbId) ?? 0, p.floor)));
+    this.decided = targets;
+    this.wants = new Map(wants.map((w) => [w.id, w]));
+    this.reserved = reserved;
+
+    const idleSince = this.ctx.now().getTime() - this.ctx.settings.autoscaleIdleMs;
+    for (const p of pools) this.retireIdle(p, (w) => Date.parse(lastUse(w)) <= idleSince);
+    const missing = pools.reduce((n, p) => n + Math.max(0, p.target - p.count), 0);
+    let short = missing - this.room();
+    for (const p of pools) if (short > 0) short -= await this.reclaim(p, short);
+    await this.grow(pools);
+  }
+
+  /**
+   * A message was queued for `actor`: when its queue is longer than its idle workers can take,
+   * grow its pool to its share now rather than at the next pass. An actor without workers gets one.
+   */
+  async queued(actor: Actor): Promise<void> {
+    if (!actor.stateless) {
+      await this.pool.ensureOne(actor);
       return;
     }
-    const idle = workers.filter((w) => w.status === 'READY');
-    let keep: string | undefined;
-    if (actor.hints.includes('sync') && idle.length === workers.length && idle.length > 0) {
-      const lastUse = (w: (typeof idle)[number]) => w.lastExecutionTime ?? w.createTime;
-      const freshest = idle.reduce((a, b) => (lastUse(a) >= lastUse(b) ? a : b));
-      if (this.ctx.now().getTime() - Date.parse(lastUse(freshest)) < this.ctx.settings.syncMaxIdleMs) keep = freshest.id;
+    await this.pool.grow(actor, async (workers) => {
+      const queued = await this.inbox.length(actor.dbId);
+      const running = (await this.inbox.leases(actor.dbId)).length;
+      if (queued <= workers.length - running) return Math.max(1, workers.length);
+      const want = { id: actor.dbId, demand: this.demand(actor, running, queued), has: workers.length };
+      this.wants.set(want.id, want);
+      const share = fairShares(Math.max(0, this.ctx.settings.maxWorkersPerNode - this.reserved), [...this.wants.values()]).get(want.id)!;
+      this.decided.set(want.id, share);
+      return Math.max(1, Math.min(share, workers.length + this.room()));
+    });
+  }
+
+  private async look(actor: Actor): Promise<Pool> {
+    const workers = await this.pool.viable(actor);
+    const demand = this.demand(actor, (await this.inbox.leases(actor.dbId)).length, await this.inbox.length(actor.dbId));
+    const freshest = workers.map((w) => Date.parse(lastUse(w))).reduce((a, b) => Math.max(a, b), -Infinity);
+    const synced = actor.hints.includes('sync') && this.ctx.now().getTime() - freshest < this.ctx.settings.syncMaxIdleMs;
+    return { actor, workers, count: workers.length, demand, floor: synced ? 1 : 0, target: 0 };
+  }
+
+  private demand(actor: Actor, running: number, queued: number): number {
+    return Math.min(actor.maxWorkers ?? this.ctx.settings.maxWorkersPerActor, running + queued);
+  }
+
+  /** Places free on the node for the autoscaler's workers. */
+  private room(): number {
+    return this.ctx.settings.maxWorkersPerNode - this.pool.occupied;
+  }
+
+  /** Stops idle workers beyond the target that pass `eligible`, least recently used first; returns how many. */
+  private retireIdle(p: Pool, eligible: (w: Worker) => boolean, most = Infinity): number {
+    let retired = 0;
+    const idle = p.workers.filter((w) => w.status === 'READY' && eligible(w)).sort((a, b) => lastUse(a).localeCompare(lastUse(b)));
+    for (const w of idle) {
+      if (p.count <= p.target || retired >= most) break;
+      if (!this.pool.retireIdle(w.id)) continue;
+      p.workers = p.workers.filter((other) => other !== w);
+      p.count--;
+      retired++;
     }
-    for (const worker of idle) if (worker.id !== keep) await this.pool.stop(actor, worker.id);
+    return retired;
+  }
+
+  /**
+   * Frees up to `most` places held beyond the target: idle workers at once; then starting ones,
+   * which stop before they take a message, and busy ones, which stop after their current execution.
+   */
+  private async reclaim(p: Pool, most: number): Promise<number> {
+    let freed = this.retireIdle(p, () => true, most);
+    const busyLast = (w: Worker) => (w.status === 'BUSY' ? 1 : 0);
+    for (const w of [...p.workers].sort((a, b) => busyLast(a) - busyLast(b))) {
+      if (p.count <= p.target || freed >= most) break;
+      await this.pool.stop(p.actor, w.id);
+      p.count--;
+      freed++;
+    }
+    return freed;
+  }
+
+  /** Starts the missing workers, one per actor in turn while the node has room; an actor with work and no worker gets one anyway. */
+  private async grow(pools: Pool[]): Promise<void> {
+    const adding = new Map<Pool, number>();
+    let room = this.room();
+    for (const p of pools) if (p.count === 0 && p.target > 0) (adding.set(p, 1), room--);
+    for (let more = true; more && room > 0; ) {
+      more = false;
+      for (const p of pools) {
+        const n = adding.get(p) ?? 0;
+        if (room <= 0 || p.count + n >= p.target) continue;
+        adding.set(p, n + 1);
+        room--;
+        more = true;
+      }
+    }
+    for (const [p, n] of adding) await this.pool.grow(p.actor, (workers) => Math.min(p.target, workers.length + n));
   }
 }
+
+/**
+ * Max-min fair shares of `capacity` workers between actors that want `demand` each: each gets as
+ * many as the others, up to its demand, and what one does not need goes to the others. A remainder
+ * that cannot be split evenly goes to the actors that already have more workers (so that no worker
+ * moves for it), and every actor with a demand gets one at least, whatever the capacity.
+ */
+export function fairShares(capacity: number, wants: Want[]): Map<string, number> {
+  const shares = new Map(wants.map((w) => [w.id, 0]));
+  const give = (w: Want, n: number) => shares.set(w.id, shares.get(w.id)! + n);
+  let open = wants.filter((w) => w.demand > 0).sort((a, b) => b.has - a.has || a.id.localeCompare(b.id));
+  let left = capacity;
+  while (left > 0 && open.length > 0) {
+    const each = Math.max(1, Math.floor(left / open.length));
+    for (const w of open) {
+      const n = Math.min(each, w.demand - shares.get(w.id)!, left);
+      give(w, n);
+      left -= n;
+    }
+    open = open.filter((w) => shares.get(w.id)! < w.demand);
+  }
+  for (const w of wants) if (w.demand > 0 && shares.get(w.id) === 0) give(w, 1);
+  return shares;
+}
+
+/** When a worker last ran an execution, or was created. */
+const lastUse = (w: Worker) => w.lastExecutionTime ?? w.createTime;

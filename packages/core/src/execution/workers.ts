@@ -56,19 +56,22 @@ export class WorkerPool {
 
   /** Starts workers until the actor has `count` (one at most for a stateful actor); returns how many it had. */
   async ensure(actor: Actor, count: number): Promise<number> {
-    return this.spawning.with([actor.dbId], async () => {
-      const before = (await this.viable(actor)).length;
-      const limit = actor.stateless ? Math.max(count, 0) : Math.min(count, 1);
-      for (let i = before; i < limit; i++) await this.start(actor);
-      return before;
-    });
+    return this.grow(actor, () => count);
   }
 
-  /** Starts one more worker (the autoscaler's step); none for a stateful actor that has one. */
-  async spawn(actor: Actor): Promise<Worker | undefined> {
+  /**
+   * Starts workers until the actor has as many as `wanted` answers, from the workers it has
+   * (starting, ready or busy); one at most for a stateful actor. It never stops any, and runs
+   * under the actor's spawn lock, so that the answer holds while the workers start. Returns how
+   * many the actor had.
+   */
+  async grow(actor: Actor, wanted: (viable: Worker[]) => number | Promise<number>): Promise<number> {
     return this.spawning.with([actor.dbId], async () => {
-      if (!actor.stateless && (await this.viable(actor)).length > 0) return undefined;
-      return this.start(actor);
+      const viable = await this.viable(actor);
+      const count = await wanted(viable);
+      const limit = actor.stateless ? Math.max(count, 0) : Math.min(count, 1);
+      for (let i = viable.length; i < limit; i++) await this.start(actor);
+      return viable.length;
     });
   }
 
@@ -100,6 +103,27 @@ export class WorkerPool {
     await this.ctx.store.batch([{ type: 'put', key: keys.worker(actor.tenant, actor.id, id), value: worker }]);
     void loop.run().finally(() => this.loops.delete(id));
     return worker;
+  }
+
+  /**
+   * Stops a worker of this process that is waiting for a message (it holds no lease) and returns
+   * true; false when it is starting, running an execution, already stopping, or not here.
+   */
+  retireIdle(workerId: string): boolean {
+    const loop = this.loops.get(workerId);
+    if (!loop?.waiting) return false;
+    void loop.stop();
+    return true;
+  }
+
+  /**
+   * Workers of this process that hold a place on the node: all but those stopping with nothing
+   * left to run (they are gone in a moment).
+   */
+  get occupied(): number {
+    let n = 0;
+    for (const loop of this.loops.values()) if (!loop.leaving) n++;
+    return n;
   }
 
   /** Asks a worker to stop after its current execution; its record goes once it has. */
@@ -161,6 +185,9 @@ export class WorkerPool {
 
 /** One worker's life in this process. */
 class WorkerLoop {
+  /** Waiting for a message: it holds no lease. */
+  waiting = false;
+  private running = false;
   private stopping = false;
   private wake: (() => void) | null = null;
   private done: Promise<void> = Promise.resolve();
@@ -176,6 +203,11 @@ class WorkerLoop {
   run(): Promise<void> {
     this.done = this.life().catch((e: Error) => this.ctx.log.error({ err: e, worker: this.worker.id }, 'worker failed'));
     return this.done;
+  }
+
+  /** Stopping, with no execution left to finish. */
+  get leaving(): boolean {
+    return this.stopping && !this.running;
   }
 
   stop(kill = false): Promise<void> {
@@ -218,12 +250,15 @@ class WorkerLoop {
           await this.deps.inbox.release(actor.dbId, lease);
           break;
         }
+        this.running = true;
         await this.pool.setStatus(actorRef, worker.id, 'BUSY');
         const running = this.deps.runner.run(actor, worker.id, lease);
         this.killRunning = () => this.deps.bus.publish(topics.halt(actor!.dbId, lease.message.executionId), null);
         const outcome = await running;
         this.killRunning = null;
-        await this.pool.setStatus(actorRef, worker.id, 'READY', { lastExecutionTime: this.ctx.now().toISOString() });
+        this.running = false;
+        // A worker asked to stop while it ran is on its way out, not ready for another message.
+        await this.pool.setStatus(actorRef, worker.id, this.stopping ? 'SHUTDOWN_REQUESTED' : 'READY', { lastExecutionTime: this.ctx.now().toISOString() });
         startFailures = outcome === 'start-failed' ? startFailures + 1 : 0;
         if (startFailures >= this.ctx.settings.maxStartFailures) {
           await this.pool.setActorStatus(actor, 'ERROR', `The actor's containers failed to start ${startFailures} times in a row; see the logs of its last executions.`);
@@ -243,12 +278,14 @@ class WorkerLoop {
 
   /** Waits for a message notification, or the poll interval (a missed notification only delays). */
   private idle(): Promise<void> {
+    this.waiting = true;
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, this.ctx.settings.workerPollMs);
-      function done() {
+      const done = () => {
+        this.waiting = false;
         clearTimeout(timer);
         resolve();
-      }
+      };
+      const timer = setTimeout(done, this.ctx.settings.workerPollMs);
       this.wake = () => {
         this.wake = null;
         done();
