@@ -1,48 +1,39 @@
 import type { Abaco } from '@abaco/core';
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 
 const BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
-interface Series {
-  count: number;
-  sum: number;
-  buckets: number[];
-}
-
-const label = (value: string) => value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-
 /** Request counts and latencies of the API, and the engine's figures, in Prometheus text format. */
 export class Metrics {
-  private readonly requests = new Map<string, number>();
-  private readonly latencies = new Map<string, Series>();
+  private readonly registry = new Registry();
+  private readonly requests = new Counter({ name: 'abaco_http_requests_total', help: 'HTTP requests by method, route and status.', labelNames: ['method', 'route', 'status'], registers: [this.registry] });
+  private readonly latency = new Histogram({ name: 'abaco_http_request_duration_seconds', help: 'HTTP request latency.', labelNames: ['method', 'route'], buckets: BUCKETS, registers: [this.registry] });
+  private readonly queues = this.gauge('abaco_actor_queue_length', "Messages waiting in an actor's inbox.", 'actor');
+  private readonly workers = this.gauge('abaco_workers', 'Workers by status.', 'status');
+  private readonly executions = this.gauge('abaco_executions', 'Executions by status.', 'status');
+  private readonly targets = this.gauge('abaco_autoscaler_target_workers', 'The worker pool the autoscaler wants for an actor (its last decision).', 'actor');
 
   record(method: string, route: string, status: number, seconds: number): void {
-    const key = `method="${label(method)}",route="${label(route)}"`;
-    const counted = `${key},status="${status}"`;
-    this.requests.set(counted, (this.requests.get(counted) ?? 0) + 1);
-    const series = this.latencies.get(key) ?? { count: 0, sum: 0, buckets: BUCKETS.map(() => 0) };
-    series.count++;
-    series.sum += seconds;
-    BUCKETS.forEach((bound, i) => seconds <= bound && series.buckets[i]!++);
-    this.latencies.set(key, series);
+    this.requests.inc({ method, route, status: String(status) });
+    this.latency.observe({ method, route }, seconds);
   }
 
   async render(abaco: Abaco): Promise<string> {
     const { queues, workers, executions } = await abaco.reports.metrics();
-    const lines: string[] = [];
-    lines.push('# HELP abaco_http_requests_total HTTP requests by method, route and status.', '# TYPE abaco_http_requests_total counter');
-    for (const [key, n] of this.requests) lines.push(`abaco_http_requests_total{${key}} ${n}`);
-    lines.push('# HELP abaco_http_request_duration_seconds HTTP request latency.', '# TYPE abaco_http_request_duration_seconds histogram');
-    for (const [key, s] of this.latencies) {
-      BUCKETS.forEach((bound, i) => lines.push(`abaco_http_request_duration_seconds_bucket{${key},le="${bound}"} ${s.buckets[i]}`));
-      lines.push(`abaco_http_request_duration_seconds_bucket{${key},le="+Inf"} ${s.count}`);
-      lines.push(`abaco_http_request_duration_seconds_sum{${key}} ${s.sum}`, `abaco_http_request_duration_seconds_count{${key}} ${s.count}`);
-    }
-    lines.push('# HELP abaco_actor_queue_length Messages waiting in an actor\'s inbox.', '# TYPE abaco_actor_queue_length gauge');
-    for (const q of queues) lines.push(`abaco_actor_queue_length{actor="${label(q.actor)}"} ${q.length}`);
-    lines.push('# HELP abaco_workers Workers by status.', '# TYPE abaco_workers gauge');
-    for (const [status, n] of Object.entries(workers)) lines.push(`abaco_workers{status="${label(status)}"} ${n}`);
-    lines.push('# HELP abaco_executions Executions by status.', '# TYPE abaco_executions gauge');
-    for (const [status, n] of Object.entries(executions)) lines.push(`abaco_executions{status="${status}"} ${n}`);
-    return `${lines.join('\n')}\n`;
+    refill(this.queues, 'actor', queues.map((q) => [q.actor, q.length]));
+    refill(this.workers, 'status', Object.entries(workers));
+    refill(this.executions, 'status', Object.entries(executions));
+    refill(this.targets, 'actor', [...abaco.autoscaler.targets]);
+    return this.registry.metrics();
   }
+
+  private gauge(name: string, help: string, label: string): Gauge<string> {
+    return new Gauge({ name, help, labelNames: [label], registers: [this.registry] });
+  }
+}
+
+/** Replaces every series of a one-label gauge (so that series of deleted actors go). */
+function refill(gauge: Gauge<string>, label: string, values: [string, number | undefined][]): void {
+  gauge.reset();
+  for (const [key, n] of values) gauge.set({ [label]: key }, n ?? 0);
 }
