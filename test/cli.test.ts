@@ -90,6 +90,15 @@ t.test('the abaco CLI against a real server', async (t) => {
   const followed = await following;
   t.same(followed, { code: 0, stdout: 'started\n', stderr: '' }, '--follow printed the output and ended with the execution');
 
+  // the workers of an actor, and the pool the autoscaler wants for it
+  const busy = await json(['actors', 'create', '--image', 'test/sleep']);
+  for (let i = 0; i < 3; i++) t.equal((await abaco(['submit', busy.id, `m${i}`])).code, 0);
+  const workers = await abaco(['workers', 'list', busy.id]);
+  t.match(workers.stdout, /^ID\s+STATUS\s+IMAGE\s+LOCATION\s+CREATED\s+LAST EXECUTION\n/);
+  t.equal(workers.stdout.match(/ test\/sleep +process /g)?.length, 3, 'three messages running: three workers');
+  t.match(workers.stdout, /\nAutoscaler target: 3 workers\n$/);
+  t.equal((await json(['workers', 'list', busy.id])).length, 3, '--json prints the workers as the server gives them');
+
   // a result, and binary input
   const results = await json(['actors', 'create', '--image', 'test/results']);
   const resultRun = (await abaco(['submit', results.id, 'go', '-q', '--wait'])).stdout.trim();

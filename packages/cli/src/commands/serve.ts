@@ -82,6 +82,7 @@ The process runtime runs actors as processes of this machine, without isolation:
     'docker-host': Flags.string({ description: 'Docker socket (default DOCKER_HOST or /var/run/docker.sock)' }),
     'podman-host': Flags.string({ description: 'Podman socket (default CONTAINER_HOST or the usual podman sockets)' }),
     'max-workers-per-actor': Flags.integer({ description: 'workers a stateless actor may have when it sets no maxWorkers (default 6)' }),
+    'max-workers-per-node': Flags.integer({ description: 'workers the autoscaler may run on this node, all actors together, shared fairly between actors with messages (default 4 per CPU)', min: 1 }),
     'sync-timeout': Flags.integer({ description: 'seconds a synchronous message waits before answering with the execution id (default 30)' }),
     'log-ex-limit': Flags.integer({ description: 'most seconds an actor may keep its logs (default 86400)' }),
     'log-max-chars': Flags.integer({ description: 'log size kept per execution, in characters (default 1000000)' }),
@@ -92,6 +93,7 @@ The process runtime runs actors as processes of this machine, without isolation:
     const { flags } = await this.parse(Serve);
     const limits = {
       maxWorkersPerActor: flags['max-workers-per-actor'],
+      maxWorkersPerNode: flags['max-workers-per-node'],
       syncTimeoutMs: flags['sync-timeout'] === undefined ? undefined : flags['sync-timeout'] * 1000,
       logExLimit: flags['log-ex-limit'],
       logMaxChars: flags['log-max-chars'],

@@ -106,11 +106,11 @@ export class Autoscaler {
     await this.pool.grow(actor, async (workers) => {
       const queued = await this.inbox.length(actor.dbId);
       const running = (await this.inbox.leases(actor.dbId)).length;
-      if (queued <= workers.length - running) return Math.max(1, workers.length);
       const want = { id: actor.dbId, demand: this.demand(actor, running, queued), has: workers.length };
-      this.wants.set(want.id, want);
-      const share = fairShares(Math.max(0, this.ctx.settings.maxWorkersPerNode - this.reserved), [...this.wants.values()]).get(want.id)!;
+      if (want.demand > 0) this.wants.set(want.id, want);
+      const share = fairShares(Math.max(0, this.ctx.settings.maxWorkersPerNode - this.reserved), [...this.wants.values(), want]).get(want.id)!;
       this.decided.set(want.id, share);
+      if (queued <= workers.length - running) return Math.max(1, workers.length);
       return Math.max(1, Math.min(share, workers.length + this.room()));
     });
   }

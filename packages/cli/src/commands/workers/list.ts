@@ -1,15 +1,36 @@
 import { Args } from '@oclif/core';
+import { request } from 'undici';
 import { AbacoCommand } from '../../base.js';
+import type { Api } from '../../client/api.js';
 import { workersTable } from '../../client/render.js';
 
 export default class WorkersList extends AbacoCommand {
-  static override summary = 'List the workers of an actor.';
+  static override summary = 'List the workers of an actor, and the pool the autoscaler wants for it.';
   static override examples = ['<%= config.bin %> workers list word_counter'];
   static override args = { actor: Args.string({ description: 'actor id or alias', required: true }) };
 
   async run(): Promise<void> {
     const { args } = await this.parse(WorkersList);
-    const { result } = await (await this.api()).call('GET', `/${encodeURIComponent(args.actor)}/workers`);
-    await this.show(result, () => workersTable(result));
+    const api = await this.api();
+    const { result } = await api.call('GET', `/${encodeURIComponent(args.actor)}/workers`);
+    const { result: actor } = await api.call('GET', `/${encodeURIComponent(args.actor)}`);
+    const target = await autoscalerTarget(api, actor.id);
+    await this.show(result, () => workersTable(result) + (target === undefined ? '' : `\nAutoscaler target: ${target} worker${target === '1' ? '' : 's'}`));
+  }
+}
+
+/**
+ * The autoscaler's last decision for an actor, read from the server's /metrics (series
+ * `abaco_autoscaler_target_workers{actor="<tenant>_<id>"}`); undefined when the server shows none
+ * (autoscaling off, or no decision yet) or its /metrics cannot be read.
+ */
+async function autoscalerTarget(api: Api, actorId: string): Promise<string | undefined> {
+  try {
+    const response = await request(`${api.url}/metrics`);
+    const text = await response.body.text();
+    if (response.statusCode !== 200) return undefined;
+    return new RegExp(`^abaco_autoscaler_target_workers\\{actor="[^"]*_${actorId}"\\} (\\d+)$`, 'm').exec(text)?.[1];
+  } catch {
+    return undefined;
   }
 }
