@@ -92,6 +92,21 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       t.equal(await inbox.length('A_5'), 0, 'and queues nothing');
     });
 
+    t.test('pushes made at the same time all land, each with its records; one that cannot be written fails alone', async (t) => {
+      const { inbox, store } = await fresh(t);
+      const ids = Array.from({ length: 300 }, (_, i) => `c${i}`);
+      const outcomes = await Promise.allSettled(
+        ids.map((id, i) => inbox.push('A_8', message(id), [{ type: 'put', key: `exec/${id}`, value: i === 150 ? 1n : 'SUBMITTED' }])),
+      );
+      t.same(outcomes.flatMap((o, i) => (o.status === 'rejected' ? [i] : [])), [150], 'only the push whose record is not JSON fails');
+      t.equal(await inbox.length('A_8'), 299);
+      t.equal(await store.get('exec/c150'), undefined);
+      t.equal(await store.get('exec/c7'), 'SUBMITTED');
+      const out = new Set<string>();
+      for (let lease = await inbox.lease('A_8', 'w'); lease; lease = await inbox.lease('A_8', 'w')) out.add(lease.message.executionId);
+      t.same([...out].sort(), ids.filter((id) => id !== 'c150').sort(), 'every other message comes out once');
+    });
+
     t.test('purge removes the queued messages and returns them; leased ones stay', async (t) => {
       const { inbox } = await fresh(t);
       for (const id of ['a', 'b', 'c']) await inbox.push('A_6', message(id));

@@ -87,6 +87,46 @@ export function storeConformance(name: string, make: () => Promise<StoreUnderTes
       t.equal(await store.get('y'), undefined);
     });
 
+    t.test('a record read reads back as last written, whatever wrote it; a failed write leaves it as it was', async (t) => {
+      const { store } = await fresh(t);
+      t.equal(await store.get('r'), undefined, 'read while missing');
+      await store.batch([{ type: 'put', key: 'r', value: { v: 1 } }]);
+      t.same(await store.get('r'), { v: 1 }, 'put by a batch');
+      await store.update<{ v: number }>('r', (r) => ({ v: r!.v + 1 }));
+      t.same(await store.get('r'), { v: 2 }, 'changed by an update');
+      await store.update('other', () => new WithWrites(1, [{ type: 'put', key: 'r', value: { v: 3 } }]));
+      t.same(await store.get('r'), { v: 3 }, 'written alongside an update of another record');
+      await t.rejects(store.batch([{ type: 'put', key: 'r', value: { v: 4 } }, { type: 'put', key: 'bad', value: 1n }]));
+      t.same(await store.get('r'), { v: 3 }, 'a batch that failed');
+      await store.clear('r');
+      t.equal(await store.get('r'), undefined, 'cleared');
+    });
+
+    t.test('a record read while it is written reads back, once both are done, as written', async (t) => {
+      const { store } = await fresh(t);
+      let stale = 0;
+      for (let i = 0; i < 200; i++) {
+        const key = `x${i}`;
+        if (i % 2) await store.batch([{ type: 'put', key, value: 'before' }]);
+        const [read] = await Promise.all([store.get(key), store.batch([{ type: 'put', key, value: i }])]);
+        t.ok(read === i || read === (i % 2 ? 'before' : undefined), 'the read saw one of the values written');
+        if ((await store.get(key)) !== i) stale++;
+      }
+      t.equal(stale, 0, 'no read after both were done saw an old value');
+    });
+
+    t.test('each read is a copy: changing what was read changes nothing stored', async (t) => {
+      const { store } = await fresh(t);
+      await store.batch([{ type: 'put', key: 'o', value: { list: [1], n: 1 } }]);
+      const first = await store.get<{ list: number[]; n: number }>('o');
+      first!.list.push(2);
+      first!.n = 99;
+      t.same(await store.get('o'), { list: [1], n: 1 });
+      const updated = await store.update<{ n: number }>('o', (o) => ({ ...o!, n: 2 }));
+      updated!.n = 100;
+      t.same(await store.get('o'), { list: [1], n: 2 });
+    });
+
     t.test('scan: prefix bounds, key order, reverse, limit and paging', async (t) => {
       const { store } = await fresh(t);
       const keys = ['p/b', 'p/a', 'p/c/1', 'p/c', 'pa', 'p', 'q/a', 'o/z'];

@@ -10,6 +10,7 @@ import type { Actor } from '../model/actor.js';
 import type { ContentType, Execution, QueuedMessage } from '../model/execution.js';
 import { reachActor } from '../registry/access.js';
 import { isHostLoaderVariable } from '../runtime/host-env.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { keys } from '../store/keys.js';
 import { topics, type Bus } from '../bus/bus.js';
 import type { LogStore } from './logs.js';
@@ -47,7 +48,10 @@ export interface MessageDeps {
   bus: Bus;
   logs: LogStore;
   results: ResultQueue;
-  /** Called after a message is queued, to make sure the actor has a worker. */
+  /**
+   * Called after a message is queued, to make sure the actor has a worker. Calls for one actor that
+   * come while one runs are made once, after it (each message still waits for a check begun after it was queued).
+   */
   onQueued: (actor: Actor) => Promise<void>;
   /** Where binary messages wait for their execution (kept across restarts). */
   spoolDir: string;
@@ -55,10 +59,14 @@ export interface MessageDeps {
 
 /** Messages: send (asynchronous or synchronous), count and purge an actor's inbox. */
 export class MessageService {
+  private readonly workerChecks: GroupCommit<Actor>;
+
   constructor(
     private readonly ctx: EngineContext,
     private readonly deps: MessageDeps,
-  ) {}
+  ) {
+    this.workerChecks = new GroupCommit((_dbId, actors) => deps.onQueued(actors[actors.length - 1]!));
+  }
 
   /** Sends a message as `who` (EXECUTE needed): queues an execution and answers with it. */
   async send(who: Identity, identifier: string, input: MessageInput, options: SendOptions = {}): Promise<Sent> {
@@ -123,7 +131,7 @@ export class MessageService {
     const message: QueuedMessage = { executionId: id, contentType, text, binaryPath, env, executor, sender: options.sender, synchronous: options.synchronous ?? false };
     await this.deps.inbox.push(actor.dbId, message, [{ type: 'put', key: keys.execution(actor.tenant, actor.id, id), value: execution }]);
     await this.deps.bus.publish(topics.inbox(actor.dbId), null);
-    await this.deps.onQueued(actor);
+    await this.workerChecks.submit(actor.dbId, actor);
     return execution;
   }
 

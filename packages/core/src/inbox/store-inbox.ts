@@ -1,4 +1,5 @@
 import type { QueuedMessage } from '../model/execution.js';
+import { GroupCommit } from '../store/group-commit.js';
 import { UNCHANGED, WithWrites, type BatchOp, type Store } from '../store/store.js';
 import type { Inbox, Lease } from './inbox.js';
 
@@ -7,25 +8,36 @@ interface Meta {
   leased: number;
 }
 type LeaseRecord = Lease;
+interface Push {
+  seq: string;
+  message: QueuedMessage;
+  also: BatchOp[];
+}
 
 /**
  * The embedded Inbox, kept in the Store. Every change of an inbox is one atomic update of its
  * meta record (queued and leased counts), so pushes, leases and acks of one inbox are serialised
- * by the Store's read-modify-write and land with the records written alongside them.
+ * by the Store's read-modify-write and land with the records written alongside them. Pushes to
+ * one inbox are committed in groups: those that come while a write is in flight go together in the
+ * next one (one meta update for all), each answered when its group is written.
  *
  * Layout: `ibm/<inbox>` meta, `ib/<inbox>/q/<seq>` queued, `ib/<inbox>/l/<seq>` leased. Sequence
  * numbers grow with time, so a scan of `q/` yields the oldest message first without loading the rest.
  */
 export class StoreInbox implements Inbox {
   private lastSeq = 0;
+  private readonly pushes = new GroupCommit<Push>((inbox, group) => this.append(inbox, group));
 
   constructor(private readonly store: Store) {}
 
-  async push(inbox: string, message: QueuedMessage, also: BatchOp[] = []): Promise<void> {
-    const seq = this.nextSeq();
-    await this.store.update<Meta>(metaKey(inbox), (meta = empty()) =>
-      new WithWrites({ ...meta, queued: meta.queued + 1 }, [{ type: 'put', key: queuedKey(inbox, seq), value: message }, ...also]),
-    );
+  push(inbox: string, message: QueuedMessage, also: BatchOp[] = []): Promise<void> {
+    return this.pushes.submit(inbox, { seq: this.nextSeq(), message, also });
+  }
+
+  /** Writes a group of pushes and the meta record of their inbox in one atomic batch. */
+  private async append(inbox: string, group: Push[]): Promise<void> {
+    const ops = group.flatMap(({ seq, message, also }): BatchOp[] => [{ type: 'put', key: queuedKey(inbox, seq), value: message }, ...also]);
+    await this.store.update<Meta>(metaKey(inbox), (meta = empty()) => new WithWrites({ ...meta, queued: meta.queued + group.length }, ops));
   }
 
   async lease(inbox: string, holder: string): Promise<Lease | undefined> {

@@ -2,53 +2,78 @@ import { Level as DiskLevel } from 'level';
 import { MemoryLevel } from 'memory-level';
 import type { AbstractLevel } from 'abstract-level';
 import { KeyLock } from './key-lock.js';
+import { ReadCache } from './read-cache.js';
 import { UNCHANGED, WithWrites, type BatchOp, type ScanOptions, type Store, type UpdateFn } from './store.js';
 
-type Level = AbstractLevel<string | Buffer | Uint8Array, string, unknown>;
+type Level = AbstractLevel<string | Buffer | Uint8Array, string, string>;
 
 /** Highest code unit: `prefix + END` bounds every key that starts with `prefix`. */
 const END = '\uffff';
 
-/** The embedded Store: level on disk (classic-level, through `level`) or in memory (memory-level). */
+/**
+ * The embedded Store: level on disk (classic-level, through `level`) or in memory (memory-level).
+ * Values are kept as JSON text; the records read lately are also kept in memory (`ReadCache`), which
+ * every write of this store keeps true (a level database is opened by one process only).
+ */
 export class LevelStore implements Store {
   private readonly lock = new KeyLock();
+  private readonly cache = new ReadCache();
 
   private constructor(private readonly db: Level) {}
 
   /** Opens (creating if needed) a store in a directory on disk. */
   static async open(directory: string): Promise<LevelStore> {
-    const db = new DiskLevel<string, unknown>(directory, { valueEncoding: 'json' });
+    const db = new DiskLevel<string, string>(directory, { valueEncoding: 'utf8' });
     await db.open();
     return new LevelStore(db as unknown as Level);
   }
 
   /** A store that lives in memory only, for tests and throw-away engines. */
   static async memory(): Promise<LevelStore> {
-    const db = new MemoryLevel<string, unknown>({ valueEncoding: 'json' });
+    const db = new MemoryLevel<string, string>({ valueEncoding: 'utf8' });
     await db.open();
     return new LevelStore(db as unknown as Level);
   }
 
   async get<T>(key: string): Promise<T | undefined> {
-    return (await this.db.get(key)) as T | undefined;
+    return (await this.cache.get(key, () => this.db.get(key))) as T | undefined;
   }
 
   async batch(ops: BatchOp[]): Promise<void> {
     if (ops.length === 0) return;
-    await this.lock.with(ops.map((op) => op.key), () => this.db.batch(ops));
+    await this.lock.with(ops.map((op) => op.key), () => this.write(ops));
   }
 
   async update<T>(key: string, fn: UpdateFn<T>): Promise<T | undefined> {
     return this.lock.with([key], async () => {
-      const current = (await this.db.get(key)) as T | undefined;
+      const current = await this.get<T>(key);
       const result = await fn(current);
       if (result === UNCHANGED) return current;
       const next = result instanceof WithWrites ? result.value : result;
       const own: BatchOp = next === undefined ? { type: 'del', key } : { type: 'put', key, value: next };
       const also = result instanceof WithWrites ? result.also : [];
-      await this.db.batch([own, ...also]);
+      await this.write([own, ...also]);
       return next;
     });
+  }
+
+  /** Writes a batch as JSON text (a value that is not JSON fails it before anything is written), and tells the cache. */
+  private async write(ops: BatchOp[]): Promise<void> {
+    const texts = new Map<string, string>();
+    const encoded = ops.map((op) => {
+      if (op.type === 'del') return op;
+      const text = JSON.stringify(op.value) as string | undefined;
+      if (text === undefined) throw new TypeError(`The value of ${op.key} is not JSON.`);
+      texts.set(op.key, text);
+      return { type: 'put' as const, key: op.key, value: text };
+    });
+    try {
+      await this.db.batch(encoded);
+    } catch (e) {
+      this.cache.unsure(ops.map((op) => op.key));
+      throw e;
+    }
+    this.cache.wrote(ops, texts);
   }
 
   async *scan<T>(prefix: string, options: ScanOptions = {}): AsyncIterable<[string, T]> {
@@ -62,7 +87,7 @@ export class LevelStore implements Store {
     }
     const iterator = this.db.iterator({ ...range, reverse: options.reverse ?? false, limit: options.limit ?? -1 });
     try {
-      for await (const [key, value] of iterator) yield [key as string, value as T];
+      for await (const [key, text] of iterator) yield [key, JSON.parse(text) as T];
     } finally {
       await iterator.close();
     }
