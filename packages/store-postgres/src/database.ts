@@ -1,0 +1,74 @@
+import pg from 'pg';
+import { migrate, SCHEMA_NAME } from './schema.js';
+
+export interface PostgresOptions {
+  /** The PostgreSQL schema that holds Abaco's tables (created if missing). Default `abaco`. */
+  schema?: string;
+  /** Connections in each of the two pools (short statements; transactions). Default 10. */
+  poolSize?: number;
+  /** Told of errors of idle connections (the pool drops them and opens others when needed). */
+  onError?: (error: Error) => void;
+}
+
+/**
+ * A PostgreSQL database holding Abaco's records, inboxes and notifications, in one schema. Two
+ * pools: one for short statements (reads, batches, inbox operations, notifications), one for
+ * transactions that hold a connection while the engine computes (`Store.update`). Reads never wait
+ * for a transaction's connection, so an update whose function reads other records cannot starve the
+ * pool. Store, Inbox and Bus over one database share it; whoever opened it closes it.
+ */
+export class PostgresDatabase {
+  private closed = false;
+
+  private constructor(
+    /** The schema's name, safe to put in SQL as is. */
+    readonly schema: string,
+    private readonly config: pg.ClientConfig,
+    readonly statements: pg.Pool,
+    readonly transactions: pg.Pool,
+    readonly onError: (error: Error) => void,
+  ) {}
+
+  /** Connects to `connectionString` (`postgres://user@host:port/db`) and creates or migrates the schema. */
+  static async connect(connectionString: string, options: PostgresOptions = {}): Promise<PostgresDatabase> {
+    const schema = options.schema ?? 'abaco';
+    if (!SCHEMA_NAME.test(schema)) throw new Error(`The schema name "${schema}" must be lower case letters, digits and underscores, starting with a letter or an underscore.`);
+    const config: pg.ClientConfig = { connectionString, application_name: 'abaco' };
+    const onError = options.onError ?? (() => {});
+    const pool = () => new pg.Pool({ ...config, max: options.poolSize ?? 10 }).on('error', onError);
+    const db = new PostgresDatabase(schema, config, pool(), pool(), onError);
+    try {
+      const client = await db.statements.connect();
+      try {
+        await migrate(client, schema);
+      } finally {
+        client.release();
+      }
+    } catch (e) {
+      await db.close();
+      throw e;
+    }
+    return db;
+  }
+
+  /** The name of one of the schema's tables or sequences, qualified for SQL. */
+  table(name: 'records' | 'inbox_messages' | 'fencing_tokens'): string {
+    return `${this.schema}.${name}`;
+  }
+
+  /** Runs one statement on a pooled connection. */
+  query<R extends pg.QueryResultRow>(sql: string, params: unknown[] = []): Promise<pg.QueryResult<R>> {
+    return this.statements.query<R>(sql, params);
+  }
+
+  /** A connection of its own, outside the pools (for LISTEN). */
+  client(): pg.Client {
+    return new pg.Client(this.config);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all([this.statements.end(), this.transactions.end()]);
+  }
+}

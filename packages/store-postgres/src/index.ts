@@ -1,0 +1,2 @@
+export { PostgresDatabase, type PostgresOptions } from './database.js';
+export { PostgresStore } from './postgres-store.js';
