@@ -4,6 +4,7 @@ import { parseSearch } from '../src/search/query.js';
 import { RegexTimeoutError, RegexWorker } from '../src/search/regex-worker.js';
 import { Top } from '../src/search/top.js';
 import { parseSearchTime } from '../src/search/times.js';
+import { indexOps, withIndex } from '../src/search/execution-index.js';
 import { keys } from '../src/store/keys.js';
 import type { Execution } from '../src/model/execution.js';
 import { admin, alice, bob, carol, engine } from './helpers.js';
@@ -70,7 +71,7 @@ t.test('search over actors, executions, workers and logs: operators, full text, 
     const { execution } = await abaco.messages.send(alice, a1.id, { kind: 'str', text: `m${i}` });
     ids.push(execution.id);
     // @ts-expect-error the private context: set the outcome a runtime would have recorded
-    await abaco.ctx.store.update<Execution>(keys.execution('TACC', a1.id, execution.id), (e) => ({ ...e!, status: i % 2 ? 'ERROR' : 'COMPLETE', runtime: i * 10, exitCode: i % 2, startTime: new Date(now + 500).toISOString(), finalState: { FinishedAt: new Date(now + 900).toISOString() } }));
+    await abaco.ctx.store.update<Execution>(keys.execution('TACC', a1.id, execution.id), (e) => withIndex(e!, { ...e!, status: i % 2 ? 'ERROR' : 'COMPLETE', runtime: i * 10, exitCode: i % 2, startTime: new Date(now + 500).toISOString(), finalState: { FinishedAt: new Date(now + 900).toISOString() } as Execution['finalState'] }));
   }
 
   const search = (who: typeof alice, collection: string, params: Record<string, unknown>, scope = {}) => abaco.search.search(who, collection, params, scope);
@@ -161,7 +162,7 @@ t.test('paging keeps only the first skip + limit matches and still counts them a
     const { execution } = await abaco.messages.send(alice, a.id, { kind: 'str', text: 'x' });
     const at = new Date(Date.parse('2026-01-01T00:00:00Z') + ((i * 17) % 25) * 1000).toISOString();
     // @ts-expect-error the private context: set the receive time and status message a run would have recorded
-    await abaco.ctx.store.update<Execution>(keys.execution('TACC', a.id, execution.id), (e) => ({ ...e!, messageReceivedTime: at, statusMessage: i % 3 ? 'alpha beta' : 'alpha' }));
+    await abaco.ctx.store.update<Execution>(keys.execution('TACC', a.id, execution.id), (e) => withIndex(e!, { ...e!, messageReceivedTime: at, statusMessage: i % 3 ? 'alpha beta' : 'alpha' }));
   }
   for (const params of [{}, { search: 'alpha beta' }, { 'status.like': 'SUB' }]) {
     const all = await abaco.search.search(alice, 'executions', { ...params, limit: '40' });
@@ -183,8 +184,9 @@ t.test('paging keeps only the first skip + limit matches and still counts them a
   // more records than one batch of the regular expression worker holds
   const b = await abaco.actors.create(alice, { image: 'x/z' });
   const statuses = ['COMPLETE', 'ERROR', 'RUNNING'];
-  // @ts-expect-error the private context: write finished executions directly
-  await abaco.ctx.store.batch(Array.from({ length: 2500 }, (_, i) => ({ type: 'put' as const, key: keys.execution('TACC', b.id, `e${String(i).padStart(5, '0')}`), value: { id: `e${i}`, actorId: b.id, status: statuses[i % 3], messageReceivedTime: new Date(Date.parse('2026-02-01T00:00:00Z') - i * 1000).toISOString() } })));
+  const finished = Array.from({ length: 2500 }, (_, i) => ({ id: `e${String(i).padStart(5, '0')}`, tenant: 'TACC', actorId: b.id, status: statuses[i % 3], messageReceivedTime: new Date(Date.parse('2026-02-01T00:00:00Z') - i * 1000).toISOString() }) as Execution);
+  // @ts-expect-error the private context: write finished executions directly, with their index entries
+  await abaco.ctx.store.batch(finished.flatMap((e) => [{ type: 'put' as const, key: keys.execution('TACC', b.id, e.id), value: e }, ...indexOps(undefined, e)]));
   const byEquality = await abaco.search.search(alice, 'executions', { actor_id: b.id, status: 'ERROR', skip: '800', limit: '20' });
   const byPattern = await abaco.search.search(alice, 'executions', { actor_id: b.id, 'status.like': '^E.R', skip: '800', limit: '20' });
   t.equal(byPattern.metadata.totalCount, 833);

@@ -29,6 +29,7 @@ import { ConfigRegistry } from '../registry/configs.js';
 import { NonceRegistry } from '../registry/nonces.js';
 import { grantPermission, listPermissions, type Shared } from '../registry/permissions.js';
 import { StateStore } from '../registry/state.js';
+import { buildExecutionIndex } from '../search/execution-index.js';
 import { SearchService } from '../search/search.js';
 import { ProcessRuntime } from '../runtime/process-runtime.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
@@ -132,6 +133,7 @@ export class Abaco {
     // The id of this installation (its store), made once: containers are labelled with it, so that
     // an engine cleans up what an earlier run on the same data left, never another engine's.
     const installation = (await store.update<string>('meta/installation', (current) => current ?? newId()))!;
+    await buildExecutionIndex(store, log);
     const abaco = new Abaco(ctx, {
       installation,
       inbox: options.inbox ?? new StoreInbox(store),

@@ -3,30 +3,25 @@ import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
 import { BadRequestError } from '../errors.js';
 import type { Actor } from '../model/actor.js';
-import type { Execution } from '../model/execution.js';
-import type { Worker } from '../model/worker.js';
 import { atLeast } from '../auth/levels.js';
 import { authorize, grantedLevel, reachActor } from '../registry/access.js';
 import { keys } from '../store/keys.js';
+import { EXECUTION_STATUSES } from './execution-index.js';
+import { candidates, readPage, type Candidate, type Reach, type SearchRecord } from './candidates.js';
 import { hasPhrase, matches, textScore, valueAt } from './match.js';
 import { PATTERN_TIME_LIMIT_MS, PatternFilter } from './patterns.js';
 import { parseSearch, type SearchQuery } from './query.js';
 import { RegexWorker } from './regex-worker.js';
 import { Top } from './top.js';
 
+export type { LogRecord } from './candidates.js';
+
 export const COLLECTIONS = ['actors', 'workers', 'executions', 'logs'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
 
-/** A log as search sees it. */
-export interface LogRecord {
-  actorId: string;
-  executionId: string;
-  logs: string;
-}
-
 export interface SearchResult {
   collection: Collection;
-  records: (Actor | Worker | Execution | LogRecord)[];
+  records: SearchRecord[];
   metadata: { countReturned: number; recordLimit: number; recordsSkipped: number; totalCount: number };
 }
 
@@ -40,22 +35,21 @@ const SORT_FIELD: Record<Collection, string> = { actors: 'createTime', workers: 
 /** A search gives the event loop back to other work after this long. */
 const SLICE_MS = 10;
 
-/** A record that matched: `seq` is its place in the scan, which breaks ties as a stable sort would. */
-interface Found {
-  record: SearchResult['records'][number];
-  score: number;
-  key: string;
-  seq: number;
-}
-
-const collator = new Intl.Collator();
-/** Best score first, then by the collection's sort field, then in scan order. */
-const byRank = (a: Found, b: Found) => b.score - a.score || collator.compare(a.key, b.key) || a.seq - b.seq;
+const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+/**
+ * Best score first, then by the collection's sort field (as text, in code-unit order: upstream's
+ * MongoDB compares strings so; times are ISO-8601, in order as text), then in scan order: actor by
+ * actor, each in key order.
+ */
+const byRank = (a: Candidate, b: Candidate) => b.score - a.score || byCodeUnit(a.key, b.key) || a.rank - b.rank || byCodeUnit(a.tie, b.tie);
 
 /**
  * The search of the user guide over actors, workers, executions and logs. Only the records of actors
- * the caller holds a READ grant on are looked at or counted (admins too). Records are read by ordered scans of the actors in reach (and of the
- * one actor a query names by `actor_id`), never across the whole store. Only the first `skip + limit`
+ * the caller holds a READ grant on are looked at or counted (admins too). Records are read by ordered
+ * scans of the actors in reach (and of the one actor a query names by `actor_id`), never across the
+ * whole store. Executions are found through their index (execution-index.ts) when it narrows the
+ * search or answers it alone: conditions and patterns on the indexed fields are checked on the index
+ * entries, whose records are read only for the page returned. Only the first `skip + limit`
  * matches are kept (the rest are counted); `like` patterns run in a worker thread; a long search
  * gives the event loop back every few milliseconds.
  */
@@ -69,26 +63,47 @@ export class SearchService {
       throw new BadRequestError(`Invalid search collection '${collection}': search actors, workers, executions or logs.`);
     }
     const query = parseSearch(params, this.ctx.settings.searchMaxLimit);
-    const actors = await this.actorsInReach(who, scope, query);
+    const reach = await this.actorsInReach(who, scope, query);
     const field = SORT_FIELD[collection as Collection];
-    const top = new Top<Found>(query.skip + query.limit, byRank);
-    const patterns = new PatternFilter<Found>(this.regex, query.patterns, (found) => top.offer(found));
+    if (collection === 'executions') await this.statusPatternsAsList(query);
+    const top = new Top<Candidate>(query.skip + query.limit, byRank);
+    const patterns = new PatternFilter<Candidate>(this.regex, query.patterns, (found) => top.offer(found));
     await patterns.check();
-    let seq = 0;
     let slice = performance.now();
-    for await (const record of this.records(collection as Collection, actors, scope)) {
+    for await (const chunk of candidates(this.ctx, collection, reach, query, scope.executionId)) {
+      for (const candidate of chunk) {
+        const { record } = candidate;
+        if (!query.conditions.every((c) => matches(record, c))) continue;
+        if (query.exactsearch !== undefined && !hasPhrase(record, query.exactsearch)) continue;
+        candidate.score = query.search === undefined ? 1 : textScore(record, query.search);
+        if (candidate.score === 0) continue;
+        candidate.key = String(valueAt(record, [field]));
+        if (query.patterns.length === 0) top.offer(candidate);
+        else await patterns.add(record, candidate);
+      }
       if (performance.now() - slice > SLICE_MS) {
         await yieldToLoop();
         slice = performance.now();
       }
-      if (!query.conditions.every((c) => matches(record, c))) continue;
-      if (query.exactsearch !== undefined && !hasPhrase(record, query.exactsearch)) continue;
-      const score = query.search === undefined ? 1 : textScore(record, query.search);
-      if (score > 0) await patterns.add(record, { record, score, key: String(valueAt(record, [field])), seq: seq++ });
     }
     await patterns.flush();
-    const page = top.sorted().slice(query.skip).map((f) => f.record);
+    const page = await readPage(this.ctx, top.sorted().slice(query.skip));
     return { collection: collection as Collection, records: page, metadata: { countReturned: page.length, recordLimit: query.limit, recordsSkipped: query.skip, totalCount: top.count } };
+  }
+
+  /**
+   * Turns the `like` and `nlike` of a search of executions on `status` into the list of the statuses
+   * they let through, matched once: the index then reads only those statuses.
+   */
+  private async statusPatternsAsList(query: SearchQuery): Promise<void> {
+    const onStatus = query.patterns.filter((p) => p.path.length === 1 && p.path[0] === 'status');
+    if (onStatus.length === 0) return;
+    const passing: string[] = [];
+    const filter = new PatternFilter<string>(this.regex, onStatus, (status) => passing.push(status));
+    for (const status of EXECUTION_STATUSES) await filter.add({ status }, status);
+    await filter.flush();
+    query.patterns = query.patterns.filter((p) => !onStatus.includes(p));
+    query.conditions.push({ parameter: onStatus[0]!.parameter, path: ['status'], op: 'in', value: passing });
   }
 
   /**
@@ -96,11 +111,12 @@ export class SearchService {
    * reach. As upstream's permission join, search reaches an actor only through a grant of READ or
    * more (the caller's own or the world's), for admins too: they see everything through the listings.
    */
-  private async actorsInReach(who: Identity, scope: SearchScope, query: SearchQuery): Promise<Actor[]> {
+  private async actorsInReach(who: Identity, scope: SearchScope, query: SearchQuery): Promise<Reach> {
     const readable = async (actor: Actor) => atLeast(await grantedLevel(this.ctx, who, 'actor', actor.id), 'READ');
+    const reach = (actors: Actor[], tenantWide = false): Reach => ({ tenant: who.tenant, actors, tenantWide });
     if (scope.actor !== undefined) {
       const { actor } = await reachActor(this.ctx, who, scope.actor, 'executions.read');
-      return (await readable(actor)) ? [actor] : [];
+      return reach((await readable(actor)) ? [actor] : []);
     }
     await authorize(this.ctx, who, 'actors.search', { kind: 'tenant' });
     const named = query.conditions.find((c) => c.path.length === 1 && c.path[0] === 'actorId' && (c.op === 'eq' || c.op === 'in'));
@@ -111,27 +127,13 @@ export class SearchService {
         const actor = await this.ctx.store.get<Actor>(keys.actor(who.tenant, id));
         if (actor && (await readable(actor))) actors.push(actor);
       }
-      return actors;
+      return reach(actors);
     }
+    let all = 0;
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
+      all++;
       if (await readable(actor)) actors.push(actor);
     }
-    return actors;
-  }
-
-  private async *records(collection: Collection, actors: Actor[], scope: SearchScope): AsyncIterable<SearchResult['records'][number]> {
-    for (const actor of actors) {
-      if (collection === 'actors') yield actor;
-      if (collection === 'workers') for await (const [, w] of this.ctx.store.scan<Worker>(keys.workers(actor.tenant, actor.id))) yield w;
-      if (collection === 'executions') for await (const [, e] of this.ctx.store.scan<Execution>(keys.executions(actor.tenant, actor.id))) yield e;
-      if (collection === 'logs') {
-        for await (const [key, log] of this.ctx.store.scan<{ logs: string; expiresAt: string | null }>(keys.logs(actor.tenant, actor.id))) {
-          const executionId = key.slice(key.lastIndexOf('/') + 1);
-          if (scope.executionId !== undefined && executionId !== scope.executionId) continue;
-          if (log.expiresAt !== null && log.expiresAt <= this.ctx.now().toISOString()) continue;
-          yield { actorId: actor.id, executionId, logs: log.logs };
-        }
-      }
-    }
+    return reach(actors, actors.length * 2 >= all);
   }
 }

@@ -32,6 +32,15 @@ export const keys = {
   /** Open-log index: `lopen/<log key>` for every log still written without an expiry, so recovery finds those of dead executions. */
   openLog: (key: string) => `lopen/${key}`,
   openLogs: 'lopen/',
+  /**
+   * Search index of executions by status, across a tenant's actors:
+   * `t/<tenant>/xs/<status>/<messageReceivedTime>/<actorId>/<executionId>` (see search/execution-index.ts).
+   */
+  executionsByStatus: (tenant: string) => `${t(tenant)}xs/`,
+  /** Search index of one actor's executions by status: `t/<tenant>/xa/<actorId>/<status>/<messageReceivedTime>/<executionId>`. */
+  executionsOfActorByStatus: (tenant: string, actorId: string) => `${t(tenant)}xa/${actorId}/`,
+  /** Set once the execution index holds every execution (its value is the index's version). */
+  executionIndexBuilt: 'meta/execution-index',
 };
 
 /** The kinds of record that carry their own permissions. */
