@@ -26,6 +26,12 @@ t.test('search over HTTP: the endpoint, the listing endpoints, permissions, nonc
   const executions = await api.call('GET', `/actors/v2/${mine.id}/executions?status=COMPLETE&limit=2`, { as: 'alice' });
   t.match(executions.json, { message: 'Executions search completed successfully.', result: { _metadata: { countReturned: 2, totalCount: 3, recordLimit: 2 } } });
   t.same(executions.json!.result.search.map((e: { id: string }) => e.id), ids.slice(0, 2));
+  const complete = await api.call('GET', '/actors/v2/search/executions?status=COMPLETE&limit=1', { as: 'alice' });
+  t.match(complete.json!.result, { _metadata: { countReturned: 1, totalCount: 3 }, search: [{ id: ids[0], status: 'COMPLETE' }] }, 'across actors, through the index: the oldest, and the count of all');
+  const first = complete.json!.result.search[0].messageReceivedTime;
+  const later = await api.call('GET', `/actors/v2/search/executions?status.like=^COMP&message_received_time.gt=${encodeURIComponent(first)}`, { as: 'alice' });
+  t.same(later.json!.result.search.map((e: { id: string }) => e.id), ids.slice(1), 'a like on the status and a time range');
+  t.equal(await count('bob', '/actors/v2/search/executions?status=COMPLETE'), 0, "bob's search through the index does not reach alice's executions either");
   const logs = await api.call('GET', `/actors/v2/search/logs?search=number+words`, { as: 'alice' });
   t.equal(logs.json!.result._metadata.totalCount, 3, 'full text over logs');
   t.match(logs.json!.result.search[0], { actorId: mine.id, logs: /^Number of words is: \d\n$/ });
