@@ -108,7 +108,8 @@ export class Autoscaler {
       const running = (await this.inbox.leases(actor.dbId)).length;
       const want = { id: actor.dbId, demand: this.demand(actor, running, queued), has: workers.length };
       if (want.demand > 0) this.wants.set(want.id, want);
-      const share = fairShares(Math.max(0, this.ctx.settings.maxWorkersPerNode - this.reserved), [...this.wants.values(), want]).get(want.id)!;
+      else this.wants.delete(want.id);
+      const share = want.demand > 0 ? fairShares(Math.max(0, this.ctx.settings.maxWorkersPerNode - this.reserved), [...this.wants.values()]).get(want.id)! : 0;
       this.decided.set(want.id, share);
       if (queued <= workers.length - running) return Math.max(1, workers.length);
       return Math.max(1, Math.min(share, workers.length + this.room()));
@@ -166,7 +167,10 @@ export class Autoscaler {
   private async grow(pools: Pool[]): Promise<void> {
     const adding = new Map<Pool, number>();
     let room = this.room();
-    for (const p of pools) if (p.count === 0 && p.target > 0) (adding.set(p, 1), room--);
+    for (const p of pools.filter((p) => p.count === 0 && p.target > 0)) {
+      adding.set(p, 1);
+      room--;
+    }
     for (let more = true; more && room > 0; ) {
       more = false;
       for (const p of pools) {

@@ -106,12 +106,13 @@ export class WorkerPool {
   }
 
   /**
-   * Stops a worker of this process that is waiting for a message (it holds no lease) and returns
-   * true; false when it is starting, running an execution, already stopping, or not here.
+   * Stops a worker of this process that runs no execution, and returns true (a message it is
+   * leasing right now goes back to the head of the queue); false when it is running one, already
+   * stopping, or not here.
    */
   retireIdle(workerId: string): boolean {
     const loop = this.loops.get(workerId);
-    if (!loop?.waiting) return false;
+    if (!loop?.available) return false;
     void loop.stop();
     return true;
   }
@@ -185,8 +186,6 @@ export class WorkerPool {
 
 /** One worker's life in this process. */
 class WorkerLoop {
-  /** Waiting for a message: it holds no lease. */
-  waiting = false;
   private running = false;
   private stopping = false;
   private wake: (() => void) | null = null;
@@ -203,6 +202,11 @@ class WorkerLoop {
   run(): Promise<void> {
     this.done = this.life().catch((e: Error) => this.ctx.log.error({ err: e, worker: this.worker.id }, 'worker failed'));
     return this.done;
+  }
+
+  /** Running no execution, and not stopping. */
+  get available(): boolean {
+    return !this.running && !this.stopping;
   }
 
   /** Stopping, with no execution left to finish. */
@@ -278,14 +282,12 @@ class WorkerLoop {
 
   /** Waits for a message notification, or the poll interval (a missed notification only delays). */
   private idle(): Promise<void> {
-    this.waiting = true;
     return new Promise<void>((resolve) => {
-      const done = () => {
-        this.waiting = false;
+      const timer = setTimeout(done, this.ctx.settings.workerPollMs);
+      function done() {
         clearTimeout(timer);
         resolve();
-      };
-      const timer = setTimeout(done, this.ctx.settings.workerPollMs);
+      }
       this.wake = () => {
         this.wake = null;
         done();
