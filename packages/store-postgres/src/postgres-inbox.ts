@@ -1,0 +1,161 @@
+import type { BatchOp, Inbox, Lease, QueuedMessage } from '@abaco/core';
+import { PostgresDatabase } from './database.js';
+import { RecordWrites } from './record-writes.js';
+
+/** A lease of the PostgreSQL inbox: it carries a fencing token, which acks and releases must show. */
+export interface PostgresLease extends Lease {
+  /** New for every lease: a holder whose lease was taken back (released, redelivered) holds an old one. */
+  token: string;
+  /** When the lease lapses unless extended; null for a lease without expiry. */
+  expiresAt: Date | null;
+}
+
+export interface LeaseOptions {
+  /**
+   * Lease only if nothing else of the inbox is leased, and take the oldest message or none (never
+   * skip one being leased by someone else): a stateful actor's messages run one at a time, in order.
+   * The database refuses two exclusive leases of one inbox.
+   */
+  exclusive?: boolean;
+  /** The lease lapses after this long unless extended; `redeliver` puts lapsed leases back. Default: never. */
+  ttlMs?: number;
+}
+
+interface MessageRow {
+  seq: string;
+  holder: string;
+  token: string;
+  leased_until: Date | null;
+  message: QueuedMessage;
+}
+
+/**
+ * The Inbox on PostgreSQL: one table of messages, queued or leased, in order of a sequence. A push
+ * and the records written with it are one statement; a lease is taken with `FOR UPDATE SKIP LOCKED`
+ * (concurrent consumers never wait for each other) and gets a new fencing token; an ack or release
+ * must show the lease's token, so a holder whose lease was taken back changes nothing.
+ * Records written with a push or an ack go to the Store's table of the same database.
+ */
+export class PostgresInbox implements Inbox {
+  private readonly messages: string;
+  private readonly records: string;
+
+  /** An Inbox over `db`; with `ownsDatabase`, `close` closes the database. */
+  constructor(
+    private readonly db: PostgresDatabase,
+    private readonly ownsDatabase = false,
+  ) {
+    this.messages = db.table('inbox_messages');
+    this.records = db.table('records');
+  }
+
+  async push(inbox: string, message: QueuedMessage, also: BatchOp[] = []): Promise<void> {
+    const writes = new RecordWrites(also);
+    const params: unknown[] = [inbox, JSON.stringify(message)];
+    const ctes = [`m AS (INSERT INTO ${this.messages} (inbox, message) VALUES ($1, $2))`, ...writes.ctes(this.records, params)];
+    await this.db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+  }
+
+  async lease(inbox: string, holder: string, options: LeaseOptions = {}): Promise<PostgresLease | undefined> {
+    const exclusive = options.exclusive ?? false;
+    const head = `SELECT seq FROM ${this.messages} WHERE inbox = $1 AND holder IS NULL ORDER BY seq LIMIT 1 FOR UPDATE${exclusive ? '' : ' SKIP LOCKED'}`;
+    const alone = exclusive ? ` AND NOT EXISTS (SELECT 1 FROM ${this.messages} WHERE inbox = $1 AND holder IS NOT NULL)` : '';
+    try {
+      const { rows } = await this.db.query<MessageRow>(
+        `UPDATE ${this.messages} SET holder = $2, token = nextval('${this.db.table('fencing_tokens')}'), exclusive = $3, ` +
+          `leased_until = now() + make_interval(secs => $4::float8 / 1000) ` +
+          `WHERE seq = (${head})${alone} RETURNING seq, holder, token, leased_until, message`,
+        [inbox, holder, exclusive, options.ttlMs ?? null],
+      );
+      return rows[0] && leaseOf(rows[0]);
+    } catch (e) {
+      if (exclusive && (e as { code?: string }).code === UNIQUE_VIOLATION) return undefined; // another exclusive lease won the race
+      throw e;
+    }
+  }
+
+  /**
+   * Removes a leased message for good and writes `also` with it, if `lease` is still held (its
+   * token is the current one); otherwise changes nothing: a stale holder's ack is refused.
+   */
+  async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<void> {
+    const writes = new RecordWrites(also);
+    const params: unknown[] = [inbox, lease.seq, tokenOf(lease)];
+    const ctes = [`held AS (DELETE FROM ${this.messages} WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1)`, ...writes.ctes(this.records, params, 'held')];
+    await this.db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+  }
+
+  /** Puts a leased message back at its place, if `lease` is still held; otherwise changes nothing. */
+  async release(inbox: string, lease: Lease): Promise<void> {
+    await this.putBack(inbox, lease);
+  }
+
+  /** Puts a leased message back at its place if `lease` is still held; tells whether it was. */
+  private async putBack(inbox: string, lease: Lease): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE ${this.messages} SET holder = NULL, token = NULL, exclusive = false, leased_until = NULL WHERE inbox = $1 AND seq = $2 AND token = $3`,
+      [inbox, lease.seq, tokenOf(lease)],
+    );
+    return rowCount === 1;
+  }
+
+  /** Extends a held lease to lapse `ttlMs` from now (the heartbeat of a running execution); false when it is no longer held. */
+  async extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE ${this.messages} SET leased_until = now() + make_interval(secs => $4::float8 / 1000) WHERE inbox = $1 AND seq = $2 AND token = $3`,
+      [inbox, lease.seq, tokenOf(lease), ttlMs],
+    );
+    return rowCount === 1;
+  }
+
+  async length(inbox: string): Promise<number> {
+    const { rows } = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.messages} WHERE inbox = $1 AND holder IS NULL`, [inbox]);
+    return Number(rows[0]!.n);
+  }
+
+  async purge(inbox: string): Promise<QueuedMessage[]> {
+    const { rows } = await this.db.query<{ message: QueuedMessage }>(
+      `WITH gone AS (DELETE FROM ${this.messages} WHERE inbox = $1 AND holder IS NULL RETURNING seq, message) SELECT message FROM gone ORDER BY seq`,
+      [inbox],
+    );
+    return rows.map((row) => row.message);
+  }
+
+  async leases(inbox: string): Promise<PostgresLease[]> {
+    return (await this.leased(inbox)).map(leaseOf);
+  }
+
+  /** Puts back every leased message whose holder is not alive or whose lease lapsed; returns how many. */
+  async redeliver(inbox: string, isAlive: (holder: string) => boolean): Promise<number> {
+    let count = 0;
+    for (const row of await this.leased(inbox)) {
+      if ((row.lapsed || !isAlive(row.holder)) && (await this.putBack(inbox, leaseOf(row)))) count++;
+    }
+    return count;
+  }
+
+  /** The leased messages of an inbox, oldest first, each saying whether its lease lapsed (by the database's clock). */
+  private async leased(inbox: string): Promise<(MessageRow & { lapsed: boolean })[]> {
+    const { rows } = await this.db.query<MessageRow & { lapsed: boolean | null }>(
+      `SELECT seq, holder, token, leased_until, message, leased_until <= now() AS lapsed FROM ${this.messages} WHERE inbox = $1 AND holder IS NOT NULL ORDER BY seq`,
+      [inbox],
+    );
+    return rows.map((row) => ({ ...row, lapsed: row.lapsed === true }));
+  }
+
+  async inboxes(): Promise<string[]> {
+    const { rows } = await this.db.query<{ inbox: string }>(`SELECT DISTINCT inbox FROM ${this.messages} ORDER BY inbox`);
+    return rows.map((row) => row.inbox);
+  }
+
+  async close(): Promise<void> {
+    if (this.ownsDatabase) await this.db.close();
+  }
+}
+
+const UNIQUE_VIOLATION = '23505';
+
+const leaseOf = (row: MessageRow): PostgresLease => ({ seq: row.seq, holder: row.holder, message: row.message, token: row.token, expiresAt: row.leased_until });
+
+/** A lease's fencing token; null (matching no lease) for a lease that did not come from this inbox. */
+const tokenOf = (lease: Lease): string | null => (lease as Partial<PostgresLease>).token ?? null;
