@@ -53,6 +53,7 @@ const found = (record: SearchRecord | IndexedExecution, rank: number, tie: strin
  * whole; without a time bound that costs more than scanning the records, which is done instead.
  */
 export async function* candidates(ctx: EngineContext, collection: string, reach: Reach, query: SearchQuery, executionId?: string): AsyncIterable<Candidate[]> {
+  if (reach.actors.length === 0) return;
   if (collection === 'executions') {
     const indexed = (path: string[]) => path.length === 1 && INDEXED_FIELDS.has(path[0]!);
     const answered = [...query.conditions, ...query.patterns].every((c) => indexed(c.path)) && query.search === undefined && query.exactsearch === undefined;
