@@ -172,3 +172,19 @@ t.test('the index lives in the tenant: another tenant with the same names sees n
   t.equal((await abaco.search.search(alice, 'executions', { status: 'ERROR' })).metadata.totalCount, 1);
   t.equal((await abaco.search.search(elsewhere, 'executions', { status: 'ERROR' })).metadata.totalCount, 0);
 });
+
+t.test('a queued message is found as SUBMITTED, and once purged as ERROR', async (t) => {
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  const abaco = await engine(t, { now: () => new Date((now += 1000)) }); // no runtime: messages stay queued
+  const actor = await abaco.actors.create(alice, { image: 'x/y' });
+  const sent = [];
+  for (let i = 0; i < 3; i++) sent.push((await abaco.messages.send(alice, actor.id, { kind: 'str', text: `${i}` })).execution.id);
+  const search = (status: string) => abaco.search.search(alice, 'executions', { status });
+  t.same(ids(await search('SUBMITTED')), sent);
+  t.equal((await abaco.messages.purge(alice, actor.id)).purged, 3);
+  t.same(ids(await search('ERROR')), sent);
+  t.equal((await search('SUBMITTED')).metadata.totalCount, 0);
+  // @ts-expect-error the engine's private store
+  const index = await indexAgainstRecords(abaco.ctx.store);
+  t.same(index.found, index.wanted);
+});
