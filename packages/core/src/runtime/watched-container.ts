@@ -20,14 +20,27 @@ export abstract class WatchedContainer implements RunningContainer {
   protected abstract stop(): Promise<void>;
   abstract remove(): Promise<void>;
 
-  /** Samples usage every `everyMs` until `exit` settles; `wait()` answers with `exit`. */
+  /**
+   * Samples usage until `exit` settles, one sample at a time: the next is taken `everyMs` after the
+   * last one answered, so a slow engine is never asked again before it has answered. `wait()`
+   * answers with `exit`.
+   */
   protected watch(exit: Promise<Omit<ExitInfo, 'killed'>>, everyMs: number): void {
-    const sampler = setInterval(() => void this.takeSample(), everyMs);
-    void this.takeSample();
+    let running = true;
+    let timer: NodeJS.Timeout | undefined;
+    const sampleLoop = async (): Promise<void> => {
+      await this.takeSample();
+      if (running) timer = setTimeout(() => void sampleLoop(), everyMs);
+    };
+    void sampleLoop();
+    const done = () => {
+      running = false;
+      clearTimeout(timer);
+    };
     this.exited = exit.then(
-      (info) => (clearInterval(sampler), { ...info, killed: this.killed }),
+      (info) => (done(), { ...info, killed: this.killed }),
       (e: unknown) => {
-        clearInterval(sampler);
+        done();
         throw e;
       },
     );
