@@ -47,10 +47,10 @@ const found = (record: SearchRecord | IndexedExecution, rank: number, tie: strin
 
 /**
  * What a search looks at, in chunks: the records of the actors in reach, or for executions their
- * index entries, when the index narrows the search (a status or receive-time condition) or answers
- * it alone (every condition and pattern on an indexed field, no full-text search). When it narrows
- * a search that needs more than it holds, each entry that passes the indexed conditions is read
- * whole; without a time bound that costs more than scanning the records, which is done instead.
+ * index entries when the index answers the search alone (every condition and pattern on an indexed
+ * field, no full-text search) or bounds its receive times. A search that needs more than the index
+ * holds then reads whole each entry that passes the indexed conditions; without a time bound that
+ * would cost more than scanning the records (a read per record), which is done instead.
  */
 export async function* candidates(ctx: EngineContext, collection: string, reach: Reach, query: SearchQuery, executionId?: string): AsyncIterable<Candidate[]> {
   if (reach.actors.length === 0) return;
