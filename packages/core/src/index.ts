@@ -14,6 +14,7 @@ export type { Permissions } from './registry/access.js';
 export type { NonceTarget } from './registry/nonces.js';
 export { SecretBox } from './registry/secrets.js';
 export { LevelStore } from './store/level-store.js';
+export { KeyLock } from './store/key-lock.js';
 export { UNCHANGED, WithWrites, type BatchOp, type ScanOptions, type Store, type UpdateFn, type UpdateResult } from './store/store.js';
 export type { Execution, ExecutionStatus, FinalState, ContentType, QueuedMessage } from './model/execution.js';
 export type { Worker, WorkerStatus } from './model/worker.js';

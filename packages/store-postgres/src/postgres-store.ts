@@ -1,7 +1,6 @@
 import type pg from 'pg';
-import { UNCHANGED, WithWrites, type BatchOp, type ScanOptions, type Store, type UpdateFn } from '@abaco/core';
+import { KeyLock, UNCHANGED, WithWrites, type BatchOp, type ScanOptions, type Store, type UpdateFn } from '@abaco/core';
 import { PostgresDatabase, type PostgresOptions } from './database.js';
-import { KeyOrder } from './key-order.js';
 import { RecordWrites } from './record-writes.js';
 
 /** Rows fetched per round trip of a scan. */
@@ -15,7 +14,7 @@ const PAGE = 500;
  * Inside this process, the writes of one key are also made in the order they were asked for.
  */
 export class PostgresStore implements Store {
-  private readonly order = new KeyOrder();
+  private readonly order = new KeyLock();
   private readonly records: string;
 
   /** A Store over `db`; with `ownsDatabase`, closing the store closes the database. */
