@@ -15,6 +15,8 @@ const engine = (t: Parameters<typeof runningEngine>[0], options: AbacoOptions = 
   runningEngine(t, { runtime: new ProcessRuntime({ images: withSleep }), ...options, settings: { maxWorkersPerNode: 16, ...options.settings } });
 const viable = async (abaco: Abaco, actor: Actor) =>
   (await abaco.workers.list(priv, actor.id)).workers.filter((w) => !['SHUTDOWN_REQUESTED', 'SHUTTING_DOWN', 'ERROR'].includes(w.status)).length;
+/** Waits until every worker of the actor has gone back to READY after its last execution. */
+const settled = (abaco: Abaco, actor: Actor) => eventually(async () => (await abaco.workers.list(priv, actor.id)).workers.every((w) => w.status === 'READY'));
 const send = (abaco: Abaco, actor: Actor, n: number) => Promise.all(Array.from({ length: n }, (_, i) => abaco.messages.send(priv, actor.id, { kind: 'str', text: `m${i}` })));
 
 t.test('fair shares: even up to each demand, the remainder to the bigger pools, one at least for each', async (t) => {
@@ -81,6 +83,7 @@ t.test('idle workers go after autoscaleIdleMs and not before; a busy one stays',
   const abaco = await engine(t, { now: () => new Date(now), settings: { autoscaleIdleMs: 10_000 } });
   const actor = await abaco.actors.create(priv, { image: 'test/sleep1', maxWorkers: 3 });
   for (const { execution } of await send(abaco, actor, 3)) await finished(abaco, priv, actor.id, execution.id);
+  await settled(abaco, actor);
   t.equal(await viable(abaco, actor), 3);
   await abaco.autoscaler.tick();
   t.equal(abaco.autoscaler.targets.get(actor.dbId), 0, 'no work: the target is none');
@@ -93,9 +96,11 @@ t.test('idle workers go after autoscaleIdleMs and not before; a busy one stays',
   now += 2;
   await abaco.autoscaler.tick();
   t.equal(abaco.autoscaler.targets.get(actor.dbId), 1);
-  await eventually(async () => (await viable(abaco, actor)) === 1);
+  t.equal(await viable(abaco, actor), 1);
+  await eventually(async () => (await abaco.workers.list(priv, actor.id)).workers.length === 1);
   t.same((await abaco.workers.list(priv, actor.id)).workers.map((w) => w.id), [busy.id], 'the idle ones went, the busy one stayed');
   t.equal((await finished(abaco, priv, actor.id, execution.id)).status, 'COMPLETE');
+  await settled(abaco, actor);
   now += 10_001;
   await abaco.autoscaler.tick();
   await eventually(async () => (await viable(abaco, actor)) === 0);
@@ -107,6 +112,7 @@ t.test('the sync hint keeps its freshest worker for syncMaxIdleMs', async (t) =>
   const abaco = await engine(t, { now: () => new Date(now), settings: { autoscaleIdleMs: 1000, syncMaxIdleMs: 60_000 } });
   const actor = await abaco.actors.create(priv, { image: 'test/slow', maxWorkers: 2, hints: ['sync'] });
   for (const { execution } of await send(abaco, actor, 2)) await finished(abaco, priv, actor.id, execution.id);
+  await settled(abaco, actor);
   t.equal(await viable(abaco, actor), 2);
   now += 2000;
   await abaco.autoscaler.tick();

@@ -87,7 +87,7 @@ export class Autoscaler {
     this.reserved = reserved;
 
     const idleSince = this.ctx.now().getTime() - this.ctx.settings.autoscaleIdleMs;
-    for (const p of pools) this.retireIdle(p, (w) => Date.parse(lastUse(w)) <= idleSince);
+    for (const p of pools) await this.retireIdle(p, (w) => Date.parse(lastUse(w)) <= idleSince);
     const missing = pools.reduce((n, p) => n + Math.max(0, p.target - p.count), 0);
     let short = missing - this.room();
     for (const p of pools) if (short > 0) short -= await this.reclaim(p, short);
@@ -134,12 +134,12 @@ export class Autoscaler {
   }
 
   /** Stops idle workers beyond the target that pass `eligible`, least recently used first; returns how many. */
-  private retireIdle(p: Pool, eligible: (w: Worker) => boolean, most = Infinity): number {
+  private async retireIdle(p: Pool, eligible: (w: Worker) => boolean, most = Infinity): Promise<number> {
     let retired = 0;
     const idle = p.workers.filter((w) => w.status === 'READY' && eligible(w)).sort((a, b) => lastUse(a).localeCompare(lastUse(b)));
     for (const w of idle) {
       if (p.count <= p.target || retired >= most) break;
-      if (!this.pool.retireIdle(w.id)) continue;
+      if (!(await this.pool.retireIdle(p.actor, w.id))) continue;
       p.workers = p.workers.filter((other) => other !== w);
       p.count--;
       retired++;
@@ -152,7 +152,7 @@ export class Autoscaler {
    * which stop before they take a message, and busy ones, which stop after their current execution.
    */
   private async reclaim(p: Pool, most: number): Promise<number> {
-    let freed = this.retireIdle(p, () => true, most);
+    let freed = await this.retireIdle(p, () => true, most);
     const busyLast = (w: Worker) => (w.status === 'BUSY' ? 1 : 0);
     for (const w of [...p.workers].sort((a, b) => busyLast(a) - busyLast(b))) {
       if (p.count <= p.target || freed >= most) break;

@@ -110,10 +110,11 @@ export class WorkerPool {
    * leasing right now goes back to the head of the queue); false when it is running one, already
    * stopping, or not here.
    */
-  retireIdle(workerId: string): boolean {
+  async retireIdle(actor: Actor, workerId: string): Promise<boolean> {
     const loop = this.loops.get(workerId);
     if (!loop?.available) return false;
     void loop.stop();
+    await this.setStatus(actor, workerId, 'SHUTDOWN_REQUESTED');
     return true;
   }
 
