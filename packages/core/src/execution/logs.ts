@@ -3,6 +3,11 @@ import type { Actor } from '../model/actor.js';
 import { keys } from '../store/keys.js';
 import { WithWrites, type BatchOp } from '../store/store.js';
 
+/**
+ * The log of an execution. While it runs, its output goes to chunk records (`keys.logChunk`), each
+ * flush writing only what came since the last, and this record holds nothing yet; when it ends,
+ * the whole log is written here in one batch that removes the chunks.
+ */
 interface LogRecord {
   logs: string;
   /** When the log is removed (ISO time); null while the execution runs. */
@@ -19,7 +24,7 @@ export interface OpenLog {
 const TRUNCATED = ' LOG LIMIT EXCEEDED; this execution log was TRUNCATED!';
 const FLUSH_MS = 250;
 
-/** Execution logs: written while the container runs, cut past the size limit, removed after logEx. */
+/** Execution logs: written in chunks while the container runs, cut past the size limit, removed after logEx. */
 export class LogStore {
   constructor(private readonly ctx: EngineContext) {}
 
@@ -28,14 +33,33 @@ export class LogStore {
     return new LogWriter(this.ctx, actor, executionId);
   }
 
-  /** The log of an execution so far; empty when there is none or it expired. */
+  /** The log of an execution so far (a running one's chunks too); empty when there is none or it expired. */
   async read(actor: Actor, executionId: string): Promise<string> {
-    const record = await this.ctx.store.get<LogRecord>(keys.log(actor.tenant, actor.id, executionId));
-    if (!record || (record.expiresAt !== null && record.expiresAt <= this.ctx.now().toISOString())) return '';
-    return record.logs;
+    const key = keys.log(actor.tenant, actor.id, executionId);
+    const record = await this.ctx.store.get<LogRecord>(key);
+    if (!record || record.expiresAt !== null) return this.shown(record);
+    const text = record.logs + (await this.chunks(key)).text;
+    // The execution may have ended meanwhile: its chunks are then gone, and the record holds the whole log.
+    const again = await this.ctx.store.get<LogRecord>(key);
+    return again?.expiresAt === null ? text : this.shown(again);
   }
 
-  /** Removes every log whose time is up; returns how many. */
+  private shown(record: LogRecord | undefined): string {
+    return !record || (record.expiresAt !== null && record.expiresAt <= this.ctx.now().toISOString()) ? '' : record.logs;
+  }
+
+  /** The chunks of a running log: their text in order, and the writes that remove them. */
+  private async chunks(key: string): Promise<{ text: string; removal: BatchOp[] }> {
+    let text = '';
+    const removal: BatchOp[] = [];
+    for await (const [chunk, piece] of this.ctx.store.scan<string>(keys.logChunks(key))) {
+      text += piece;
+      removal.push({ type: 'del', key: chunk });
+    }
+    return { text, removal };
+  }
+
+  /** Removes every record of the expiry index whose time is up (logs, and results: see ResultQueue); returns how many. */
   async sweep(): Promise<number> {
     const now = this.ctx.now().toISOString();
     const ops: { type: 'del'; key: string }[] = [];
@@ -48,9 +72,9 @@ export class LogStore {
   }
 
   /**
-   * Gives each open log whose execution is no longer running (`running` answers) its expiry, as
-   * its writer would have when the execution ended: the logs of executions cut short by a crash.
-   * Returns how many.
+   * Gives each open log whose execution is no longer running (`running` answers) its expiry, and
+   * gathers its chunks into it, as its writer would have when the execution ended: the logs of
+   * executions cut short by a crash. Returns how many.
    */
   async expireOrphans(running: (log: OpenLog) => Promise<boolean>): Promise<number> {
     let expired = 0;
@@ -60,10 +84,11 @@ export class LogStore {
       const key = keys.log(open.tenant, open.actorId, open.executionId);
       const expiresAt = expiryTime(this.ctx, actor ? this.ttlSeconds(actor) : 0);
       const unmark: BatchOp = { type: 'del', key: marker };
-      await this.ctx.store.update<LogRecord>(key, (record) => {
-        if (!record || record.expiresAt !== null) return new WithWrites(record, [unmark]);
+      await this.ctx.store.update<LogRecord>(key, async (record) => {
+        const { text, removal } = await this.chunks(key);
+        if (!record || record.expiresAt !== null) return new WithWrites(record, [unmark, ...removal]);
         expired++;
-        return new WithWrites({ ...record, expiresAt }, [unmark, { type: 'put', key: keys.expiry(expiresAt, key), value: key }]);
+        return new WithWrites({ logs: record.logs + text, expiresAt }, [unmark, ...removal, { type: 'put', key: keys.expiry(expiresAt, key), value: key }]);
       });
     }
     return expired;
@@ -75,10 +100,13 @@ export class LogStore {
   }
 }
 
+/** Writes one execution's log: each flush adds a chunk of what came since the last one; `finish` writes the whole log. */
 export class LogWriter {
   private text = '';
+  /** How much of `text` is in chunks already, and how many chunks hold it. */
+  private chunked = 0;
+  private chunkCount = 0;
   private full = false;
-  private dirty = false;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -97,35 +125,51 @@ export class LogWriter {
     } else {
       this.text += chunk;
     }
-    this.dirty = true;
     this.timer ??= setTimeout(() => {
       this.timer = null;
-      void this.flush(null);
+      if (this.text.length > this.chunked) void this.write(this.flushOps());
     }, FLUSH_MS);
   }
 
-  /** Writes the whole log; with `ttlSeconds`, also when it expires (the execution has ended). */
+  /** Writes the whole log with its expiry (the execution has ended), removing its chunks. */
   async finish(ttlSeconds: number): Promise<void> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.flush(expiryTime(this.ctx, ttlSeconds), true);
+    const key = this.key();
+    const expiresAt = expiryTime(this.ctx, ttlSeconds);
+    const chunks = Array.from({ length: this.chunkCount }, (_, n): BatchOp => ({ type: 'del', key: keys.logChunk(key, n) }));
+    await this.write([
+      { type: 'put', key, value: { logs: this.text, expiresAt } satisfies LogRecord },
+      { type: 'put', key: keys.expiry(expiresAt, key), value: key },
+      { type: 'del', key: keys.openLog(key) },
+      ...chunks,
+    ]);
   }
 
-  /** Writes the log; while it has no expiry it is in the open-log index, then in the expiry index. */
-  private flush(expiresAt: string | null, always = false): Promise<void> {
-    if (!this.dirty && !always) return this.flushing;
-    this.dirty = false;
-    const key = keys.log(this.actor.tenant, this.actor.id, this.executionId);
-    const record: LogRecord = { logs: this.text, expiresAt };
-    const open: OpenLog = { tenant: this.actor.tenant, actorId: this.actor.id, executionId: this.executionId };
-    const ops: BatchOp[] = [
-      { type: 'put', key, value: record },
-      ...(expiresAt
-        ? [{ type: 'put', key: keys.expiry(expiresAt, key), value: key } as const, { type: 'del', key: keys.openLog(key) } as const]
-        : [{ type: 'put', key: keys.openLog(key), value: open } as const]),
-    ];
+  /**
+   * What came since the last flush, as a new chunk. The first one also writes the (empty) log
+   * record and puts it in the open-log index, so that recovery finds it if the engine dies.
+   */
+  private flushOps(): BatchOp[] {
+    const key = this.key();
+    const ops: BatchOp[] = [{ type: 'put', key: keys.logChunk(key, this.chunkCount), value: this.text.slice(this.chunked) }];
+    if (this.chunkCount === 0) {
+      const open: OpenLog = { tenant: this.actor.tenant, actorId: this.actor.id, executionId: this.executionId };
+      ops.push({ type: 'put', key, value: { logs: '', expiresAt: null } satisfies LogRecord }, { type: 'put', key: keys.openLog(key), value: open });
+    }
+    this.chunked = this.text.length;
+    this.chunkCount++;
+    return ops;
+  }
+
+  /** Writes after the writes before (a failure is logged: the log is not worth failing the execution). */
+  private write(ops: BatchOp[]): Promise<void> {
     this.flushing = this.flushing.then(() => this.ctx.store.batch(ops)).catch((e: Error) => this.ctx.log.error({ err: e }, 'writing a log'));
     return this.flushing;
+  }
+
+  private key(): string {
+    return keys.log(this.actor.tenant, this.actor.id, this.executionId);
   }
 }
 

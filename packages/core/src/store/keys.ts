@@ -41,6 +41,12 @@ export const keys = {
   executionsOfActorByStatus: (tenant: string, actorId: string) => `${t(tenant)}xa/${actorId}/`,
   /** Set once the execution index holds every execution (its value is the index's version). */
   executionIndexBuilt: 'meta/execution-index',
+  /**
+   * A running execution's log, written in chunks as its output comes: `lchunk/<log key>/<n>`. When
+   * the execution ends they are gathered into its log record and removed (see execution/logs.ts).
+   */
+  logChunk: (key: string, n: number) => `lchunk/${key}/${String(n).padStart(8, '0')}`,
+  logChunks: (key: string) => `lchunk/${key}/`,
 };
 
 /** The kinds of record that carry their own permissions. */
