@@ -1,7 +1,7 @@
 import type { EngineContext } from '../engine/context.js';
 import type { Actor } from '../model/actor.js';
 import { keys } from '../store/keys.js';
-import { WithWrites, type BatchOp } from '../store/store.js';
+import { UNCHANGED, WithWrites, type BatchOp } from '../store/store.js';
 
 interface ResultRecord {
   data: string; // base64
@@ -10,7 +10,8 @@ interface ResultRecord {
 
 /**
  * The results of executions: each datagram an actor sends to its results socket is one result,
- * read back one at a time (oldest first, each read removes it), kept `resultTtlMs` (60 minutes).
+ * read back one at a time (oldest first, each read removes it), kept `resultTtlMs` (60 minutes):
+ * each is in the expiry index, whose sweep (`LogStore.sweep`) removes those nobody read in time.
  */
 export class ResultQueue {
   private lastSeq = 0;
@@ -21,7 +22,10 @@ export class ResultQueue {
     this.lastSeq = Math.max(Date.now() * 1000, this.lastSeq + 1);
     const expiresAt = new Date(this.ctx.now().getTime() + this.ctx.settings.resultTtlMs).toISOString();
     const key = `${keys.results(actor.tenant, actor.id, executionId)}${String(this.lastSeq).padStart(17, '0')}`;
-    await this.ctx.store.batch([{ type: 'put', key, value: { data: data.toString('base64'), expiresAt } satisfies ResultRecord }]);
+    await this.ctx.store.batch([
+      { type: 'put', key, value: { data: data.toString('base64'), expiresAt } satisfies ResultRecord },
+      { type: 'put', key: keys.expiry(expiresAt, key), value: key },
+    ]);
   }
 
   /** Takes the oldest unexpired result, or undefined when there is none. Concurrent pops never share one. */
@@ -33,13 +37,13 @@ export class ResultQueue {
     await this.ctx.store.update(prefix.slice(0, -1), async () => {
       const ops: BatchOp[] = [];
       for await (const [key, record] of this.ctx.store.scan<ResultRecord>(prefix)) {
-        ops.push({ type: 'del', key });
+        ops.push({ type: 'del', key }, { type: 'del', key: keys.expiry(record.expiresAt, key) });
         if (record.expiresAt > now) {
           found = Buffer.from(record.data, 'base64');
           break;
         }
       }
-      return new WithWrites(undefined, ops);
+      return ops.length > 0 ? new WithWrites(undefined, ops) : UNCHANGED;
     });
     return found;
   }
