@@ -33,6 +33,12 @@ export class ResultQueue {
     const prefix = keys.results(actor.tenant, actor.id, executionId);
     const now = this.ctx.now().toISOString();
     let found: Buffer | undefined;
+    // None at all (the usual answer): no need to take the lock.
+    const any = async () => {
+      for await (const _ of this.ctx.store.scan(prefix, { limit: 1 })) return true;
+      return false;
+    };
+    if (!(await any())) return undefined;
     // The record just before the prefix ('.../<exec>' without the slash) serialises pops.
     await this.ctx.store.update(prefix.slice(0, -1), async () => {
       const ops: BatchOp[] = [];
