@@ -3,9 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import t from 'tap';
+import { listening } from './serve-helpers.js';
 
 // Runs the commands of the README's "Set up" section as written, in a fresh folder, against the
 // server its first block starts, on a machine where no container engine answers; and checks that
@@ -110,22 +110,11 @@ class Shell {
 /** Starts a command line of the README that runs the server; resolves once it prints "listening on". */
 async function startServer(command: string, cwd: string, env: NodeJS.ProcessEnv) {
   const child = spawn('sh', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  const lines: string[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (d) => (stderr += d));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const url = await new Promise<string>((resolve, reject) => {
-    void exited.then(() => reject(new Error(`${command} exited: ${stderr}`)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      lines.push(line);
-      const m = /^listening on (http:\/\/\S+)$/.exec(line);
-      if (m) resolve(m[1]!);
-    });
-  });
+  const { url, lines, stderr, exited } = await listening(child, command);
   return {
     url,
     lines,
-    stderr: () => stderr,
+    stderr,
     /** Stops npx and the server it started (their process group). */
     async stop() {
       process.kill(-child.pid!, 'SIGTERM');

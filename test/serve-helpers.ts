@@ -15,26 +15,32 @@ export interface Server {
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** Starts `abaco serve` as a subprocess and waits for its "listening on" line. */
-export async function startServe(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Server> {
-  const child = spawn(process.execPath, [ABACO_BIN, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+/** Waits for a starting server's "listening on" line; keeps what it prints. Rejects if it exits first. */
+export async function listening(child: ChildProcess, name: string): Promise<{ url: string; lines: string[]; stderr: () => string; exited: Promise<number | null> }> {
   const lines: string[] = [];
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    void exited.then((code) => reject(new Error(`abaco serve exited (${code}): ${stderr}`)));
+    void exited.then((code) => reject(new Error(`${name} exited (${code}): ${stderr}`)));
     createInterface({ input: child.stdout! }).on('line', (line) => {
       lines.push(line);
       const m = /^listening on (http:\/\/\S+)$/.exec(line);
       if (m) resolve(m[1]!);
     });
   });
+  return { url, lines, stderr: () => stderr, exited };
+}
+
+/** Starts `abaco serve` as a subprocess and waits for its "listening on" line. */
+export async function startServe(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Promise<Server> {
+  const child = spawn(process.execPath, [ABACO_BIN, 'serve', '--port', '0', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const { url, lines, stderr, exited } = await listening(child, 'abaco serve');
   return {
     child,
     url,
     lines,
-    stderr: () => stderr,
+    stderr,
     async stop(signal = 'SIGTERM') {
       child.kill(signal);
       return exited;
