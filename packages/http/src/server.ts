@@ -30,8 +30,8 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   const operatorRoutes = routeTable(rootRoutes);
   app.decorate('abacoRoutes', [...routeEntries(apiRoutes, API_PREFIXES.map((p) => p.prefix)), ...routeEntries(operatorRoutes, [''])]);
 
-  // Browsers may call the API only from the origins the deployment names (none by default).
-  await app.register(cors, { origin: options.corsOrigins, credentials: true, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
+  // Browsers may call the API only from the origins the deployment names (none by default: then no CORS hook runs at all).
+  if (options.corsOrigins.length > 0) await app.register(cors, { origin: options.corsOrigins, credentials: true, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
   app.addHook('onSend', async (_request, reply) => {
     reply.header('x-content-type-options', 'nosniff'); // container output is never taken for HTML
   });
