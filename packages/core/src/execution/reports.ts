@@ -3,9 +3,12 @@ import type { EngineContext } from '../engine/context.js';
 import { authorize } from '../registry/access.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
-import type { Execution, ExecutionStatus } from '../model/execution.js';
+import type { ExecutionStatus } from '../model/execution.js';
 import type { Worker, WorkerStatus } from '../model/worker.js';
+import { EXECUTION_STATUSES } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
+import { Tally, type Counts } from '../store/tally.js';
+import { executionTally } from './executions.js';
 
 export interface ActorReport {
   actor: Actor;
@@ -75,34 +78,40 @@ export class Reports {
     return reports;
   }
 
-  /** Executions of every actor of the admin's tenant, counted by status with totals. */
+  /** Executions of every actor of the admin's tenant, counted by status with totals (from each actor's tally). */
   async executions(who: Identity): Promise<ExecutionCounts[]> {
     await authorize(this.ctx, who, 'tenant.admin', { kind: 'tenant' });
     const counts: ExecutionCounts[] = [];
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
-      const c: ExecutionCounts = { actorId: actor.id, total: 0, byStatus: {}, totalCpu: 0, totalIo: 0, totalRuntime: 0 };
-      for await (const [, e] of this.ctx.store.scan<Execution>(keys.executions(actor.tenant, actor.id))) {
-        c.total++;
-        c.byStatus[e.status] = (c.byStatus[e.status] ?? 0) + 1;
-        c.totalCpu += e.cpu;
-        c.totalIo += e.io;
-        c.totalRuntime += e.runtime;
-      }
-      counts.push(c);
+      const tally = await this.tally(actor);
+      const total = (field: string) => tally[field] ?? 0;
+      counts.push({ actorId: actor.id, total: total('executions'), byStatus: byStatus(tally), totalCpu: total('cpu'), totalIo: total('io'), totalRuntime: total('runtime') });
     }
     return counts;
   }
 
-  /** Figures for /metrics across all tenants: queue lengths, workers and executions by status. */
+  /**
+   * Figures for /metrics across all tenants: queue lengths, workers and executions by status. The
+   * executions are counted from each actor's tally: the work is bounded by the actors, not their executions.
+   */
   async metrics(): Promise<{ queues: { actor: string; length: number }[]; workers: Partial<Record<WorkerStatus, number>>; executions: Partial<Record<ExecutionStatus, number>> }> {
     const queues: { actor: string; length: number }[] = [];
     const workers: Partial<Record<WorkerStatus, number>> = {};
     const executions: Partial<Record<ExecutionStatus, number>> = {};
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.allActors)) {
       queues.push({ actor: actor.dbId, length: await this.inbox.length(actor.dbId) });
-      for await (const [, e] of this.ctx.store.scan<Execution>(keys.executions(actor.tenant, actor.id))) executions[e.status] = (executions[e.status] ?? 0) + 1;
+      for (const [status, n] of Object.entries(byStatus(await this.tally(actor))) as [ExecutionStatus, number][]) executions[status] = (executions[status] ?? 0) + n;
     }
     for await (const [, w] of this.ctx.store.scan<Worker>(keys.allWorkers)) workers[w.status] = (workers[w.status] ?? 0) + 1;
     return { queues, workers, executions };
   }
+
+  private tally(actor: Actor): Promise<Counts> {
+    return new Tally(this.ctx.store).read(executionTally(actor.tenant, actor.id));
+  }
+}
+
+/** The statuses a tally counts some executions in. */
+function byStatus(tally: Counts): Partial<Record<ExecutionStatus, number>> {
+  return Object.fromEntries(EXECUTION_STATUSES.filter((status) => (tally[status] ?? 0) > 0).map((status) => [status, tally[status]!]));
 }
