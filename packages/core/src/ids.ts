@@ -1,7 +1,21 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 const RANDOM_CHARS = 12;
+/** Random bytes are drawn from the system's generator this many at a time, each byte used once. */
+const POOL_BYTES = 4096;
+
+const pool = Buffer.alloc(POOL_BYTES);
+let used = POOL_BYTES;
+
+/** The next unused random byte (of a pool refilled from the system's generator when spent). */
+function randomByte(): number {
+  if (used === POOL_BYTES) {
+    randomFillSync(pool);
+    used = 0;
+  }
+  return pool[used++]!;
+}
 
 function checkChar(body: string): string {
   let sum = 0;
@@ -12,14 +26,14 @@ function checkChar(body: string): string {
 /**
  * A new id in the style of upstream Abaco: 13 base62 characters, 12 of them random (71 bits) and
  * one check character. The check character lets `isId` tell an id from a user-chosen name (an
- * alias) the way upstream's hashid decoding does, with a false positive for 1 name in 62.
+ * alias) the way upstream's hashid decoding does, with a false positive for 1 name in 62. The
+ * random bytes come from the system's cryptographic generator (nonce ids are secrets), drawn a
+ * pool at a time: one call per few hundred ids rather than one per id.
  */
 export function newId(): string {
-  const bytes = randomBytes(RANDOM_CHARS * 2);
   let body = '';
-  for (let i = 0; body.length < RANDOM_CHARS; i++) {
-    if (i === bytes.length) return newId();
-    const b = bytes[i]!;
+  while (body.length < RANDOM_CHARS) {
+    const b = randomByte();
     if (b < 248) body += ALPHABET[b % 62]; // 248 = 4 * 62: keeps the characters uniform
   }
   return body + checkChar(body);

@@ -53,7 +53,8 @@ export interface MessageDeps {
   results: ResultQueue;
   /**
    * Called after a message is queued, to make sure the actor has a worker. Calls for one actor that
-   * come while one runs are made once, after it (each message still waits for a check begun after it was queued).
+   * come while one runs are made once, after it (each message still waits for a check begun after it
+   * was queued), each after one signal on the actor's inbox topic for the messages it covers.
    */
   onQueued: (actor: Actor) => Promise<void>;
   /** Where binary messages wait for their execution (kept across restarts). */
@@ -62,13 +63,17 @@ export interface MessageDeps {
 
 /** Messages: send (asynchronous or synchronous), count and purge an actor's inbox. */
 export class MessageService {
-  private readonly workerChecks: GroupCommit<Actor>;
+  /** After messages are queued: one signal to the actor's workers and one worker check per group. */
+  private readonly queued: GroupCommit<Actor>;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly deps: MessageDeps,
   ) {
-    this.workerChecks = new GroupCommit((_dbId, actors) => deps.onQueued(actors[actors.length - 1]!));
+    this.queued = new GroupCommit(async (dbId, actors) => {
+      await deps.bus.publish(topics.inbox(dbId), null);
+      await deps.onQueued(actors[actors.length - 1]!);
+    });
   }
 
   /** Sends a message as `who` (EXECUTE needed): queues an execution and answers with it. */
@@ -137,8 +142,7 @@ export class MessageService {
       ...indexOps(undefined, execution),
       ...tallyOps(undefined, execution),
     ]);
-    await this.deps.bus.publish(topics.inbox(actor.dbId), null);
-    await this.workerChecks.submit(actor.dbId, actor);
+    await this.queued.submit(actor.dbId, actor);
     return execution;
   }
 

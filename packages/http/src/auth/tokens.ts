@@ -1,8 +1,9 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import { identity, type Identity } from '@abaco/core';
 import type { TokenUser } from '../options.js';
 
-const digest = (token: string): Buffer => createHash('sha256').update(token).digest();
+/** A token's SHA-256 digest (one-shot `crypto.hash`: no Hash object per request). */
+const digest = (token: string): Buffer => hash('sha256', token, 'buffer');
 
 /**
  * The bearer tokens of the users file and the admin token, kept only as SHA-256 digests: the users
@@ -42,7 +43,7 @@ export class TokenTable {
   find(token: string): Identity | undefined {
     const hashed = digest(token);
     const user = this.users.get(hashed.toString('hex'));
-    if (user) return identity(user.user, user.tenant, user.roles);
+    if (user) return { user: user.user, tenant: user.tenant, roles: [...user.roles] }; // checked when the table was built; a copy per call
     if (this.admin && timingSafeEqual(hashed, this.admin)) return identity('admin', this.defaultTenant, ['admin']);
     return undefined;
   }
