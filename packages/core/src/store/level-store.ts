@@ -9,6 +9,8 @@ type Level = AbstractLevel<string | Buffer | Uint8Array, string, string>;
 
 /** Highest code unit: `prefix + END` bounds every key that starts with `prefix`. */
 const END = '\uffff';
+/** Entries a scan asks the database for at a time (it answers fewer past about 16 KB). */
+const SCAN_CHUNK = 1000;
 
 /**
  * The embedded Store: level on disk (classic-level, through `level`) or in memory (memory-level).
@@ -87,7 +89,11 @@ export class LevelStore implements Store {
     }
     const iterator = this.db.iterator({ ...range, reverse: options.reverse ?? false, limit: options.limit ?? -1 });
     try {
-      for (let entry = await iterator.next(); entry !== undefined; entry = await iterator.next()) yield [entry[0], JSON.parse(entry[1]) as T];
+      // Entries are read SCAN_CHUNK at a time: one trip to the database's thread reads a short
+      // range to its end (`next()` would take two: one entry first, then the rest).
+      for (let entries = await iterator.nextv(SCAN_CHUNK); entries.length > 0; entries = await iterator.nextv(SCAN_CHUNK)) {
+        for (const [key, value] of entries) yield [key, JSON.parse(value) as T];
+      }
     } finally {
       // Not waited for, which would cost the scan another trip to the database's thread: the
       // iterator holds nothing the caller needs, and the database closes any still open when it closes.
