@@ -1,5 +1,5 @@
 // Search speed: 100,000 executions across 100 actors in a level store on disk, written with their
-// index entries as the engine writes them. The two rows of issue #13: a selective query (one actor,
+// index entries and tallies as the engine writes them. The two rows of issue #13: a selective query (one actor,
 // status ERROR, a time range) and a global one (status ERROR across every actor, with its total
 // count), each against a baseline measured in the same run: a full scan that decodes every execution
 // and filters it (what search did before the index). Then more queries across every actor: a `like`

@@ -19,7 +19,7 @@ async function indexAgainstRecords(store: Store, tenant = 'TACC'): Promise<{ fou
   const found: string[] = [];
   for (const prefix of [keys.executionsByStatus(tenant), `t/${tenant}/xa/`]) for await (const [key] of store.scan(prefix)) found.push(key);
   const wanted: string[] = [];
-  for await (const [, e] of store.scan<Execution>(`t/${tenant}/exec/`)) wanted.push(...indexOps(undefined, e).map((op) => op.key));
+  for await (const [, e] of store.scan<Execution>(`t/${tenant}/exec/`)) wanted.push(...indexOps(undefined, e).filter((op) => op.type === 'put').map((op) => op.key));
   return { found: found.sort(), wanted: wanted.sort() };
 }
 

@@ -53,8 +53,8 @@ t.test('an engine opening a store written before the tallies existed counts its 
   for (let i = 0; i < 5; i++) await first.messages.send(alice, actor.id, { kind: 'str', text: `${i}` });
   await first.close();
   const store = await LevelStore.open(dataDir);
-  await store.clear('tally'); // tallies and their journals: as a store written before they existed
-  await store.batch([{ type: 'del', key: keys.executionTalliesBuilt }]);
+  await store.clear('tally/'); // as a store written before the tallies existed
+  await store.batch([{ type: 'del', key: keys.executionIndexBuilt }]);
   await store.close();
   const again = await Abaco.open({ dataDir, logger: pino({ level: 'error' }) });
   t.teardown(() => again.close());

@@ -1,40 +1,37 @@
-import type { BatchOp } from '@abaco/core';
+import { finalWrites, type BatchOp } from '@abaco/core';
 
 /**
- * The writes of a batch, ready for SQL: the last write of each key wins, as when the batch is
- * applied in order, so the puts and the deletes never touch the same record. Encoding fails
+ * The writes of a batch, ready for SQL: one per key, with the effect of the batch applied in order
+ * (`finalWrites`), so the puts, deletes and adds never touch the same record. Encoding fails
  * (before anything is written) when a value is not JSON.
  */
 export class RecordWrites {
   readonly putKeys: string[] = [];
   readonly putValues: string[] = [];
   readonly delKeys: string[] = [];
+  readonly addKeys: string[] = [];
+  readonly addValues: string[] = [];
 
   constructor(ops: BatchOp[]) {
-    const last = new Map<string, BatchOp>();
-    for (const op of ops) {
-      last.delete(op.key);
-      last.set(op.key, op);
-    }
-    for (const [key, op] of last) {
+    for (const op of finalWrites(ops)) {
       if (op.type === 'del') {
-        this.delKeys.push(key);
+        this.delKeys.push(op.key);
         continue;
       }
       const text = JSON.stringify(op.value) as string | undefined;
-      if (text === undefined) throw new TypeError(`The value of ${key} is not JSON.`);
-      this.putKeys.push(key);
-      this.putValues.push(text);
+      if (text === undefined) throw new TypeError(`The value of ${op.key} is not JSON.`);
+      (op.type === 'put' ? this.putKeys : this.addKeys).push(op.key);
+      (op.type === 'put' ? this.putValues : this.addValues).push(text);
     }
   }
 
   /** Every key written. */
   get keys(): string[] {
-    return [...this.putKeys, ...this.delKeys];
+    return [...this.putKeys, ...this.delKeys, ...this.addKeys];
   }
 
   get empty(): boolean {
-    return this.putKeys.length === 0 && this.delKeys.length === 0;
+    return this.keys.length === 0;
   }
 
   /**
@@ -51,6 +48,16 @@ export class RecordWrites {
       out.push(
         `put AS (INSERT INTO ${table} (key, value) SELECT k, v::json FROM unnest($${keys}::text[], $${values}::text[]) AS u(k, v) ` +
           `WHERE ${guard} ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value)`,
+      );
+    }
+    if (this.addKeys.length > 0) {
+      // An add inserts its numbers, or (the row locked by ON CONFLICT, so concurrent adds queue) sums them field by field into the record.
+      params.push(this.addKeys, this.addValues);
+      const [keys, values] = [params.length - 1, params.length];
+      out.push(
+        `add AS (INSERT INTO ${table} AS r (key, value) SELECT k, v::json FROM unnest($${keys}::text[], $${values}::text[]) AS u(k, v) ` +
+          `WHERE ${guard} ON CONFLICT (key) DO UPDATE SET value = (SELECT COALESCE(json_object_agg(f, COALESCE((r.value->>f)::numeric, 0) + COALESCE((EXCLUDED.value->>f)::numeric, 0)), '{}') ` +
+          `FROM (SELECT json_object_keys(r.value) UNION SELECT json_object_keys(EXCLUDED.value)) AS fields(f)))`,
       );
     }
     if (this.delKeys.length > 0) {

@@ -45,6 +45,37 @@ export function storeConformance(name: string, make: () => Promise<StoreUnderTes
       t.equal(await store.get('counter'), 100);
     });
 
+    t.test('add: numbers added to a counter record, field by field, by batches and updates racing, none lost', async (t) => {
+      const { store } = await fresh(t);
+      await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          i % 2 === 0
+            ? store.batch([{ type: 'put', key: `job/${i}`, value: i }, { type: 'add', key: 'count', value: { jobs: 1, size: i } }])
+            : store.update<number>(`job/${i}`, async () => {
+                await new Promise((r) => setImmediate(r)); // widen the race window
+                return new WithWrites(i, [{ type: 'add', key: 'count', value: { jobs: 1, size: i, odd: 1 } }]);
+              }),
+        ),
+      );
+      t.same(await store.get('count'), { jobs: 100, size: 4950, odd: 50 });
+      await store.batch([{ type: 'add', key: 'count', value: { jobs: -100, size: 0 } }]);
+      t.same(await store.get('count'), { jobs: 0, size: 4950, odd: 50 }, 'subtracts too; a field that reaches 0 stays');
+      await t.rejects(store.batch([{ type: 'put', key: 'bad', value: 1n }, { type: 'add', key: 'count', value: { jobs: 1 } }]));
+      t.same(await store.get('count'), { jobs: 0, size: 4950, odd: 50 }, 'an add in a batch that fails is not made');
+    });
+
+    t.test('add after a put or a delete of the same record in one batch applies to what they left', async (t) => {
+      const { store } = await fresh(t);
+      await store.batch([{ type: 'add', key: 'c', value: { n: 5 } }, { type: 'add', key: 'c', value: { n: 1, m: 2 } }]);
+      t.same(await store.get('c'), { n: 6, m: 2 }, 'adds fold together');
+      await store.batch([{ type: 'put', key: 'c', value: { n: 10 } }, { type: 'add', key: 'c', value: { n: 1 } }]);
+      t.same(await store.get('c'), { n: 11 });
+      await store.batch([{ type: 'del', key: 'c' }, { type: 'add', key: 'c', value: { n: 3 } }]);
+      t.same(await store.get('c'), { n: 3 });
+      await store.batch([{ type: 'add', key: 'c', value: { n: 3 } }, { type: 'del', key: 'c' }]);
+      t.equal(await store.get('c'), undefined, 'a delete after an add wins');
+    });
+
     t.test('update: a throw writes nothing, UNCHANGED writes nothing, undefined deletes', async (t) => {
       const { store } = await fresh(t);
       await store.batch([{ type: 'put', key: 'k', value: 1 }]);

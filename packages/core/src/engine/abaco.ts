@@ -30,7 +30,6 @@ import { NonceRegistry } from '../registry/nonces.js';
 import { grantPermission, listPermissions, type Shared } from '../registry/permissions.js';
 import { StateStore } from '../registry/state.js';
 import { buildExecutionIndex } from '../search/execution-index.js';
-import { buildExecutionTallies } from '../execution/executions.js';
 import { SearchService } from '../search/search.js';
 import { ProcessRuntime } from '../runtime/process-runtime.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
@@ -135,7 +134,6 @@ export class Abaco {
     // an engine cleans up what an earlier run on the same data left, never another engine's.
     const installation = (await store.update<string>('meta/installation', (current) => current ?? newId()))!;
     await buildExecutionIndex(store, log);
-    await buildExecutionTallies(store);
     const abaco = new Abaco(ctx, {
       installation,
       inbox: options.inbox ?? new StoreInbox(store),

@@ -4,11 +4,10 @@ import { BadRequestError } from '../errors.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import { reachActor } from '../registry/access.js';
-import { EXECUTION_STATUSES, readEntry, type IndexedExecution } from '../search/execution-index.js';
+import { EXECUTION_STATUSES, executionTally, readEntry, type IndexedExecution } from '../search/execution-index.js';
 import { SEARCH_DEFAULT_LIMIT } from '../search/query.js';
 import { keys } from '../store/keys.js';
-import type { BatchOp, Store } from '../store/store.js';
-import { Tally, type Counts } from '../store/tally.js';
+import { Tally } from '../store/tally.js';
 import { topics, type Bus } from '../bus/bus.js';
 import type { LogStore } from './logs.js';
 import type { ResultQueue } from './results.js';
@@ -25,57 +24,6 @@ export interface ExecutionSummary {
   totalCpu: number;
   totalIo: number;
   totalRuntime: number;
-}
-
-/** The name of the tally of an actor's executions (see `tallyOps`). */
-export const executionTally = (tenant: string, actorId: string): string => `executions/${tenant}/${actorId}`;
-
-/**
- * The tally change that goes with an execution's change from `before` to `after` (undefined: it
- * did not exist / is removed): the actor's count of executions, in all and by status, and their
- * sums of CPU, IO and runtime. Whoever writes an execution writes these in the same batch, so the
- * tally read by the executions summary and /metrics always agrees with the records.
- */
-export function tallyOps(before: Execution | undefined, after: Execution | undefined): BatchOp[] {
-  const delta: Counts = {};
-  const count = (e: Execution | undefined, sign: number) => {
-    if (!e) return;
-    for (const [field, n] of [['executions', 1], [e.status, 1], ['cpu', e.cpu], ['io', e.io], ['runtime', e.runtime]] as const) {
-      delta[field] = (delta[field] ?? 0) + sign * n;
-    }
-  };
-  count(before, -1);
-  count(after, 1);
-  const e = (after ?? before)!;
-  return Tally.deltaOps(executionTally(e.tenant, e.actorId), delta);
-}
-
-/** The layout of the tallies; a store with another (or none) has them built again at start. */
-const TALLY_VERSION = 1;
-
-/**
- * Makes sure every actor's execution tally counts its executions: on a store written before the
- * tallies existed (no marker, or another version), sums every actor's executions into its tally.
- * Run at engine start, before anything writes executions. Returns how many executions were counted.
- */
-export async function buildExecutionTallies(store: Store): Promise<number> {
-  if ((await store.get<number>(keys.executionTalliesBuilt)) === TALLY_VERSION) return 0;
-  const tally = new Tally(store);
-  let counted = 0;
-  for await (const [, actor] of store.scan<Actor>(keys.allActors)) {
-    const name = executionTally(actor.tenant, actor.id);
-    await tally.clear(name);
-    let ops: BatchOp[] = [];
-    for await (const [, execution] of store.scan<Execution>(keys.executions(actor.tenant, actor.id))) {
-      ops.push(...tallyOps(undefined, execution));
-      counted++;
-      if (ops.length === 1000) await store.batch(ops.splice(0));
-    }
-    await store.batch(ops);
-    await tally.read(name);
-  }
-  await store.batch([{ type: 'put', key: keys.executionTalliesBuilt, value: TALLY_VERSION }]);
-  return counted;
 }
 
 /** Reading executions, their logs and results, and halting them. */

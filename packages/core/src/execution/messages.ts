@@ -10,12 +10,11 @@ import type { Actor } from '../model/actor.js';
 import type { ContentType, Execution, QueuedMessage } from '../model/execution.js';
 import { reachActor } from '../registry/access.js';
 import { isHostLoaderVariable } from '../runtime/host-env.js';
-import { indexOps } from '../search/execution-index.js';
+import { indexOps, withIndex } from '../search/execution-index.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { keys } from '../store/keys.js';
-import { UNCHANGED, WithWrites } from '../store/store.js';
+import { UNCHANGED } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
-import { tallyOps } from './executions.js';
 import type { LogStore } from './logs.js';
 import type { ResultQueue } from './results.js';
 
@@ -140,7 +139,6 @@ export class MessageService {
     await this.deps.inbox.push(actor.dbId, message, [
       { type: 'put', key: keys.execution(actor.tenant, actor.id, id), value: execution },
       ...indexOps(undefined, execution),
-      ...tallyOps(undefined, execution),
     ]);
     await this.queued.submit(actor.dbId, actor);
     return execution;
@@ -158,11 +156,9 @@ export class MessageService {
     const purged = await this.deps.inbox.purge(actor.dbId);
     const finishTime = this.ctx.now().toISOString();
     for (const message of purged) {
-      await this.ctx.store.update<Execution>(keys.execution(actor.tenant, actor.id, message.executionId), (e) => {
-        if (!e || e.status !== 'SUBMITTED') return UNCHANGED;
-        const purged: Execution = { ...e, status: 'ERROR', statusMessage: `The message was purged from the actor's inbox by ${who.user}.`, finishTime };
-        return new WithWrites(purged, [...indexOps(e, purged), ...tallyOps(e, purged)]);
-      });
+      await this.ctx.store.update<Execution>(keys.execution(actor.tenant, actor.id, message.executionId), (e) =>
+        e && e.status === 'SUBMITTED' ? withIndex(e, { ...e, status: 'ERROR', statusMessage: `The message was purged from the actor's inbox by ${who.user}.`, finishTime }) : UNCHANGED,
+      );
     }
     return { actor, purged: purged.length };
   }

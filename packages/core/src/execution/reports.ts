@@ -5,10 +5,9 @@ import type { Inbox } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { ExecutionStatus } from '../model/execution.js';
 import type { Worker, WorkerStatus } from '../model/worker.js';
-import { EXECUTION_STATUSES } from '../search/execution-index.js';
+import { EXECUTION_STATUSES, executionTally } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
 import { Tally, type Counts } from '../store/tally.js';
-import { executionTally } from './executions.js';
 
 export interface ActorReport {
   actor: Actor;

@@ -10,10 +10,8 @@ import type { ConfigRegistry } from '../registry/configs.js';
 import type { NonceRegistry } from '../registry/nonces.js';
 import type { StateStore } from '../registry/state.js';
 import type { BindMount, ContainerRuntime, ContainerSpec, ExitInfo, RunningContainer } from '../runtime/runtime.js';
-import { indexOps } from '../search/execution-index.js';
+import { indexOps, withIndex } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
-import { WithWrites } from '../store/store.js';
-import { tallyOps } from './executions.js';
 import { topics, type Bus } from '../bus/bus.js';
 import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
@@ -176,11 +174,7 @@ export class Runner {
   }
 
   private async patch(key: string, fields: Partial<Execution>): Promise<void> {
-    await this.ctx.store.update<Execution>(key, (e) => {
-      if (!e) return undefined;
-      const after = { ...e, ...fields };
-      return new WithWrites(after, [...indexOps(e, after), ...tallyOps(e, after)]);
-    });
+    await this.ctx.store.update<Execution>(key, (e) => (e ? withIndex(e, { ...e, ...fields }) : undefined));
   }
 
   /** Records the end of an execution and acknowledges its message in one atomic write. */
@@ -199,7 +193,7 @@ export class Runner {
       exitCode: exit.exitCode,
       finalState: exit.finalState,
     };
-    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished), ...tallyOps(execution, finished)]);
+    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished)]);
     await this.announce(actor, finished);
   }
 
@@ -208,7 +202,7 @@ export class Runner {
     const execution = await this.ctx.store.get<Execution>(key);
     if (!execution) return this.deps.inbox.ack(actor.dbId, lease);
     const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
-    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed), ...tallyOps(execution, failed)]);
+    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed)]);
     await this.announce(actor, failed);
   }
 

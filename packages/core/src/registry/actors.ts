@@ -8,8 +8,6 @@ import { validateInput } from '../model/validate.js';
 import type { BatchOp } from '../store/store.js';
 import { keys } from '../store/keys.js';
 import { clearActorIndex } from '../search/execution-index.js';
-import { executionTally } from '../execution/executions.js';
-import { Tally } from '../store/tally.js';
 import { allowed, authorize, levelOf, reachActor, resolveActor, type Reached } from './access.js';
 import { atLeast } from '../auth/levels.js';
 import { isHostLoaderVariable } from '../runtime/host-env.js';
@@ -117,7 +115,6 @@ export class ActorRegistry {
     await this.ctx.store.update<Actor>(keys.actor(t, actor.id), (a) => (a ? { ...a, status: 'SHUTTING_DOWN' } : a));
     await this.lifecycle.deleting(actor);
     await clearActorIndex(this.ctx.store, t, actor.id);
-    await new Tally(this.ctx.store).clear(executionTally(t, actor.id));
     for (const prefix of [keys.executions(t, actor.id), keys.logs(t, actor.id), keys.resultsOfActor(t, actor.id), keys.workers(t, actor.id)]) {
       await this.ctx.store.clear(prefix);
     }

@@ -3,8 +3,9 @@ import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Worker } from '../model/worker.js';
 import { keys } from '../store/keys.js';
-import { INDEXED_FIELDS, type IndexedExecution } from './execution-index.js';
-import { indexRange, readIndex, type IndexRange } from './index-scan.js';
+import { Tally } from '../store/tally.js';
+import { INDEXED_FIELDS, executionTally, type IndexedExecution } from './execution-index.js';
+import { indexRange, readIndex, type IndexCut, type IndexRange } from './index-scan.js';
 import { matches } from './match.js';
 import type { Condition, SearchQuery } from './query.js';
 
@@ -46,13 +47,30 @@ const CHUNK = 512;
 const found = (record: SearchRecord | IndexedExecution, rank: number, tie: string, entry = false): Candidate => ({ record, entry, rank, tie, score: 0, key: '' });
 
 /**
+ * The total of a search of executions read from its actors' tallies (execution/executions.ts), when
+ * they answer it: every condition is on the status or names actors (`actorId` eq or in), with no
+ * pattern and no text search. Undefined otherwise: the search counts what it finds. The work is one
+ * read per actor in reach, however many executions they have.
+ */
+export async function countFromTallies(ctx: EngineContext, collection: string, reach: Reach, query: SearchQuery): Promise<number | undefined> {
+  const onStatusOrActor = (c: Condition) => c.path.length === 1 && (c.path[0] === 'status' || (c.path[0] === 'actorId' && (c.op === 'eq' || c.op === 'in')));
+  if (collection !== 'executions' || !query.conditions.every(onStatusOrActor) || query.patterns.length > 0 || query.search !== undefined || query.exactsearch !== undefined) return undefined;
+  const { statuses } = indexRange(query.conditions);
+  const actors = reach.actors.filter((actor) => query.conditions.every((c) => c.path[0] !== 'actorId' || matches({ actorId: actor.id }, c)));
+  const tallies = await Promise.all(actors.map((actor) => new Tally(ctx.store).read(executionTally(actor.tenant, actor.id))));
+  return tallies.reduce((sum, counts) => statuses.reduce((n, status) => n + (counts[status] ?? 0), sum), 0);
+}
+
+/**
  * What a search looks at, in chunks: the records of the actors in reach, or for executions their
  * index entries when the index answers the search alone (every condition and pattern on an indexed
  * field, no full-text search) or bounds its receive times. A search that needs more than the index
  * holds then reads whole each entry that passes the indexed conditions; without a time bound that
- * would cost more than scanning the records (a read per record), which is done instead.
+ * would cost more than scanning the records (a read per record), which is done instead. A search
+ * whose total is counted elsewhere (`countFromTallies`) passes `enough`: the first `skip + limit`
+ * matches; the index is then read only that far.
  */
-export async function* candidates(ctx: EngineContext, collection: string, reach: Reach, query: SearchQuery, executionId?: string): AsyncIterable<Candidate[]> {
+export async function* candidates(ctx: EngineContext, collection: string, reach: Reach, query: SearchQuery, executionId?: string, enough?: number): AsyncIterable<Candidate[]> {
   if (reach.actors.length === 0) return;
   if (collection === 'executions') {
     const indexed = (path: string[]) => path.length === 1 && INDEXED_FIELDS.has(path[0]!);
@@ -60,7 +78,8 @@ export async function* candidates(ctx: EngineContext, collection: string, reach:
     const range = indexRange(query.conditions);
     const bounded = range.from !== undefined || range.to !== undefined;
     if (answered || bounded) {
-      yield* fromIndex(ctx, reach, range, answered ? undefined : query.conditions.filter((c) => indexed(c.path)));
+      const cut = enough === undefined ? undefined : { accept: (entry: IndexedExecution) => query.conditions.every((c) => matches(entry, c)), enough };
+      yield* fromIndex(ctx, reach, range, answered ? undefined : query.conditions.filter((c) => indexed(c.path)), cut);
       return;
     }
   }
@@ -92,11 +111,13 @@ async function* scanned(ctx: EngineContext, collection: string, reach: Reach, ex
 
 /**
  * Executions through their index entries in `range`, of the actors in reach. With `prefilter`
- * (the search needs more than the index holds) each entry that passes it is read whole.
+ * (the search needs more than the index holds) each entry that passes it is read whole; with a
+ * `cut`, each index read ends once it has enough entries in reach that the cut accepts.
  */
-async function* fromIndex(ctx: EngineContext, reach: Reach, range: IndexRange, prefilter?: Condition[]): AsyncIterable<Candidate[]> {
+async function* fromIndex(ctx: EngineContext, reach: Reach, range: IndexRange, prefilter?: Condition[], cut?: IndexCut): AsyncIterable<Candidate[]> {
   const ranks = new Map(reach.actors.map((actor, rank) => [actor.id, rank]));
-  for await (const entries of readIndex(ctx.store, reach.tenant, range, reach.tenantWide ? 'tenant' : [...ranks.keys()], CHUNK)) {
+  const inReach = cut && { ...cut, accept: (entry: IndexedExecution) => ranks.has(entry.actorId) && cut.accept(entry) };
+  for await (const entries of readIndex(ctx.store, reach.tenant, range, reach.tenantWide ? 'tenant' : [...ranks.keys()], CHUNK, inReach)) {
     const chunk: Candidate[] = [];
     for (const entry of entries) {
       const rank = ranks.get(entry.actorId);

@@ -1,15 +1,19 @@
 import type { Logger } from 'pino';
 import type { Execution, ExecutionStatus } from '../model/execution.js';
 import { keys } from '../store/keys.js';
-import { WithWrites, type BatchOp, type Store } from '../store/store.js';
+import { WithWrites, type BatchOp, type Counts, type Store } from '../store/store.js';
+import { Tally } from '../store/tally.js';
 
 /**
- * The search index of executions. Each execution has two entries, whose keys alone say what search
+ * What is kept of executions besides their records: their search index and their actor's tally.
+ * Each execution has two index entries, whose keys alone say what search
  * needs to find, count and order it (the value is a placeholder):
  * - by status across the tenant: `t/<tenant>/xs/<status>/<messageReceivedTime>/<actorId>/<id>`;
  * - by actor, then status: `t/<tenant>/xa/<actorId>/<status>/<messageReceivedTime>/<id>`.
- * Both are written in the same atomic batch as the execution record: whoever writes an execution
- * writes `indexOps(before, after)` (or returns `withIndex` from a store update) with it. Receive
+ * Each actor has a tally (store/tally.ts) of its executions: how many, in all and by status, and the
+ * sums of their CPU, IO and runtime. Entries and tally are written in the same atomic batch as the
+ * execution record: whoever writes an execution writes `indexOps(before, after)` (or returns
+ * `withIndex` from a store update) with it. Receive
  * times are as the engine writes them (`toISOString`), so their order as text is their order in time.
  */
 
@@ -28,8 +32,8 @@ export interface IndexedExecution {
 /** The fields of an execution an index entry holds: conditions on these are answered without the record. */
 export const INDEXED_FIELDS: ReadonlySet<string> = new Set(['tenant', 'actorId', 'id', 'status', 'messageReceivedTime']);
 
-/** The layout of the index; a store built with another (or none) is indexed again at start. */
-const VERSION = 1;
+/** The layout of the index and tallies; a store built with another (or none) has them built again at start. */
+const VERSION = 2;
 /** Writes per batch while building or clearing. */
 const CHUNK = 1000;
 
@@ -40,9 +44,12 @@ function entryKeys(e: Execution): string[] {
   ];
 }
 
+/** The name of the tally of an actor's executions. */
+export const executionTally = (tenant: string, actorId: string): string => `executions/${tenant}/${actorId}`;
+
 /**
- * The index writes that go with an execution's change from `before` to `after` (undefined: it did not
- * exist / is removed). Write them in the same batch as the record.
+ * The writes that go with an execution's change from `before` to `after` (undefined: it did not
+ * exist / is removed): its index entries and its actor's tally. Write them in the same batch as the record.
  */
 export function indexOps(before: Execution | undefined, after: Execution | undefined): BatchOp[] {
   const old = before ? entryKeys(before) : [];
@@ -50,7 +57,22 @@ export function indexOps(before: Execution | undefined, after: Execution | undef
   return [
     ...old.filter((key) => !now.includes(key)).map((key): BatchOp => ({ type: 'del', key })),
     ...now.filter((key) => !old.includes(key)).map((key): BatchOp => ({ type: 'put', key, value: 1 })),
+    ...tallyOps(before, after),
   ];
+}
+
+function tallyOps(before: Execution | undefined, after: Execution | undefined): BatchOp[] {
+  const delta: Counts = {};
+  const count = (e: Execution | undefined, sign: number) => {
+    if (!e) return;
+    for (const [field, n] of [['executions', 1], [e.status, 1], ['cpu', e.cpu], ['io', e.io], ['runtime', e.runtime]] as const) {
+      delta[field] = (delta[field] ?? 0) + sign * (n ?? 0);
+    }
+  };
+  count(before, -1);
+  count(after, 1);
+  const e = (after ?? before)!;
+  return Tally.deltaOps(executionTally(e.tenant, e.actorId), delta);
 }
 
 /** For `store.update` of an execution: the new record with its index writes. */
@@ -67,8 +89,9 @@ export function readEntry(key: string): IndexedExecution {
   return part(1) === 'xs' ? { tenant, status: a, messageReceivedTime: b, actorId: c, id } : { tenant, actorId: a, status: b, messageReceivedTime: c, id };
 }
 
-/** Removes the entries of an actor's executions (when the actor is deleted). */
+/** Removes the entries and the tally of an actor's executions (when the actor is deleted). */
 export async function clearActorIndex(store: Store, tenant: string, actorId: string): Promise<void> {
+  await new Tally(store).clear(executionTally(tenant, actorId));
   let ops: BatchOp[] = [];
   for await (const [key] of store.scan(keys.executionsOfActorByStatus(tenant, actorId))) {
     const e = readEntry(key);
@@ -79,9 +102,9 @@ export async function clearActorIndex(store: Store, tenant: string, actorId: str
 }
 
 /**
- * Makes sure the index holds every execution: on a store written before it existed (no marker, or
- * another layout), empties it and builds it from the executions of every actor, then sets the
- * marker. Run at engine start, before anything writes executions. Returns how many were indexed.
+ * Makes sure the index and the tallies hold every execution: on a store written before they existed
+ * (no marker, or another layout), empties them and builds them from the executions of every actor,
+ * then sets the marker. Run at engine start, before anything writes executions. Returns how many were indexed.
  */
 export async function buildExecutionIndex(store: Store, log?: Logger): Promise<number> {
   if ((await store.get<number>(keys.executionIndexBuilt)) === VERSION) return 0;
@@ -93,7 +116,7 @@ export async function buildExecutionIndex(store: Store, log?: Logger): Promise<n
       tenants.add(actor.tenant);
       await store.clear(keys.executionsByStatus(actor.tenant));
     }
-    await store.clear(keys.executionsOfActorByStatus(actor.tenant, actor.id));
+    await clearActorIndex(store, actor.tenant, actor.id);
     for await (const [, execution] of store.scan<Execution>(keys.executions(actor.tenant, actor.id))) {
       ops.push(...indexOps(undefined, execution));
       indexed++;

@@ -32,20 +32,36 @@ export function indexRange(conditions: Condition[]): IndexRange {
   return { statuses, from: iso(low), to: iso(high) };
 }
 
+/** Reading no further than needed: entries `accept` refuses are passed over, and each read stops after `enough` accepted ones. */
+export interface IndexCut {
+  accept: (entry: IndexedExecution) => boolean;
+  enough: number;
+}
+
 /**
  * The index entries in a range, in chunks of up to `chunk`, for the actors named (their own
  * entries: one ordered read per actor and status) or for the whole tenant (one read per status,
- * every actor's entries).
+ * every actor's entries). With a `cut`, each read (one status, of the tenant or an actor) ends after
+ * `enough` accepted entries, and the entries received at the same time as the last of them: the
+ * first `enough` in the search's order (time, then actor, then id) are among those.
  */
-export async function* readIndex(store: Store, tenant: string, range: IndexRange, actorIds: string[] | 'tenant', chunk: number): AsyncIterable<IndexedExecution[]> {
+export async function* readIndex(store: Store, tenant: string, range: IndexRange, actorIds: string[] | 'tenant', chunk: number, cut?: IndexCut): AsyncIterable<IndexedExecution[]> {
   const roots = actorIds === 'tenant' ? [keys.executionsByStatus(tenant)] : actorIds.map((id) => keys.executionsOfActorByStatus(tenant, id));
-  const whole = range.statuses.length === EXECUTION_STATUSES.length && range.from === undefined && range.to === undefined;
+  const whole = !cut && range.statuses.length === EXECUTION_STATUSES.length && range.from === undefined && range.to === undefined;
   const reads = roots.flatMap((root) => (whole ? [root] : range.statuses.map((status) => `${root}${status}/`)));
   let entries: IndexedExecution[] = [];
   for (const prefix of reads) {
+    let accepted = 0;
+    let last: string | undefined;
     for await (const [key] of store.scan(prefix, whole || range.from === undefined ? {} : { after: prefix + range.from })) {
       const entry = readEntry(key);
       if (range.to !== undefined && entry.messageReceivedTime > range.to) break;
+      if (cut) {
+        if (!cut.accept(entry)) continue;
+        if (accepted >= cut.enough && entry.messageReceivedTime !== last) break;
+        accepted++;
+        last = entry.messageReceivedTime;
+      }
       entries.push(entry);
       if (entries.length === chunk) {
         yield entries;

@@ -7,7 +7,7 @@ import { atLeast } from '../auth/levels.js';
 import { authorize, grantedLevel, reachActor } from '../registry/access.js';
 import { keys } from '../store/keys.js';
 import { EXECUTION_STATUSES } from './execution-index.js';
-import { candidates, readPage, type Candidate, type Reach, type SearchRecord } from './candidates.js';
+import { candidates, countFromTallies, readPage, type Candidate, type Reach, type SearchRecord } from './candidates.js';
 import { hasPhrase, matches, textScore, valueAt } from './match.js';
 import { PATTERN_TIME_LIMIT_MS, PatternFilter } from './patterns.js';
 import { parseSearch, type SearchQuery } from './query.js';
@@ -50,7 +50,8 @@ const byRank = (a: Candidate, b: Candidate) => b.score - a.score || byCodeUnit(a
  * whole store. Executions are found through their index (execution-index.ts) when it narrows the
  * search or answers it alone: conditions and patterns on the indexed fields are checked on the index
  * entries, whose records are read only for the page returned. Only the first `skip + limit`
- * matches are kept (the rest are counted); `like` patterns run in a worker thread; a long search
+ * matches are kept (the rest are counted; a search on statuses alone is counted from the actors'
+ * tallies and reads the index only as far as its page); `like` patterns run in a worker thread; a long search
  * gives the event loop back every few milliseconds.
  */
 export class SearchService {
@@ -67,10 +68,11 @@ export class SearchService {
     const field = SORT_FIELD[collection as Collection];
     if (collection === 'executions') await this.statusPatternsAsList(query);
     const top = new Top<Candidate>(query.skip + query.limit, byRank);
+    const counted = await countFromTallies(this.ctx, collection, reach, query);
     const patterns = new PatternFilter<Candidate>(this.regex, query.patterns, (found) => top.offer(found));
     await patterns.check();
     let slice = performance.now();
-    for await (const chunk of candidates(this.ctx, collection, reach, query, scope.executionId)) {
+    for await (const chunk of candidates(this.ctx, collection, reach, query, scope.executionId, counted === undefined ? undefined : query.skip + query.limit)) {
       for (const candidate of chunk) {
         const { record } = candidate;
         if (!query.conditions.every((c) => matches(record, c))) continue;
@@ -88,7 +90,7 @@ export class SearchService {
     }
     await patterns.flush();
     const page = await readPage(this.ctx, top.sorted().slice(query.skip));
-    return { collection: collection as Collection, records: page, metadata: { countReturned: page.length, recordLimit: query.limit, recordsSkipped: query.skip, totalCount: top.count } };
+    return { collection: collection as Collection, records: page, metadata: { countReturned: page.length, recordLimit: query.limit, recordsSkipped: query.skip, totalCount: counted ?? top.count } };
   }
 
   /**

@@ -47,11 +47,8 @@ export const keys = {
    */
   logChunk: (key: string, n: number) => `lchunk/${key}/${String(n).padStart(8, '0')}`,
   logChunks: (key: string) => `lchunk/${key}/`,
-  /** A tally's folded counts, and the journal of its changes not folded yet (see store/tally.ts). */
+  /** A tally's counts (see store/tally.ts). */
   tally: (name: string) => `tally/${name}`,
-  tallyJournal: (name: string) => `tallyj/${name}/`,
-  /** Set once every actor's execution tally counts every execution (its value is the tallies' version). */
-  executionTalliesBuilt: 'meta/execution-tallies',
 };
 
 /** The kinds of record that carry their own permissions. */

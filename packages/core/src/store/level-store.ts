@@ -3,9 +3,11 @@ import { MemoryLevel } from 'memory-level';
 import type { AbstractLevel } from 'abstract-level';
 import { KeyLock } from './key-lock.js';
 import { ReadCache } from './read-cache.js';
-import { UNCHANGED, WithWrites, type BatchOp, type ScanOptions, type Store, type UpdateFn } from './store.js';
+import { UNCHANGED, WithWrites, addCounts, finalWrites, type BatchOp, type Counts, type ScanOptions, type Store, type UpdateFn } from './store.js';
 
 type Level = AbstractLevel<string | Buffer | Uint8Array, string, string>;
+
+type PutOrDel = Exclude<BatchOp, { type: 'add' }>;
 
 /** Highest code unit: `prefix + END` bounds every key that starts with `prefix`. */
 const END = '\uffff';
@@ -43,7 +45,7 @@ export class LevelStore implements Store {
 
   async batch(ops: BatchOp[]): Promise<void> {
     if (ops.length === 0) return;
-    await this.lock.with(ops.map((op) => op.key), () => this.write(ops));
+    await this.lock.with(ops.filter((op) => op.type !== 'add').map((op) => op.key), () => this.write(ops));
   }
 
   async update<T>(key: string, fn: UpdateFn<T>): Promise<T | undefined> {
@@ -59,8 +61,24 @@ export class LevelStore implements Store {
     });
   }
 
-  /** Writes a batch as JSON text (a value that is not JSON fails it before anything is written), and tells the cache. */
-  private async write(ops: BatchOp[]): Promise<void> {
+  /**
+   * Writes a batch as JSON text (a value that is not JSON fails it before anything is written), and
+   * tells the cache. Counters the batch adds to are locked here, last: whoever holds one of their
+   * locks here waits for nothing else, and a counter is otherwise only deleted, alone (see BatchOp),
+   * so taking them while holding other keys' locks cannot deadlock.
+   */
+  private async write(batch: BatchOp[]): Promise<void> {
+    const ops = finalWrites(batch);
+    const adds = ops.filter((op) => op.type === 'add');
+    if (adds.length === 0) return this.encodeAndWrite(ops as PutOrDel[]);
+    await this.lock.with(adds.map((op) => op.key), async () => {
+      const puts: PutOrDel[] = [];
+      for (const op of ops) puts.push(op.type === 'add' ? { type: 'put', key: op.key, value: addCounts(await this.get<Counts>(op.key), op.value) } : op);
+      await this.encodeAndWrite(puts);
+    });
+  }
+
+  private async encodeAndWrite(ops: PutOrDel[]): Promise<void> {
     const texts = new Map<string, string>();
     const encoded = ops.map((op) => {
       if (op.type === 'del') return op;

@@ -1,5 +1,37 @@
-/** One write of a batch: put a JSON value under a key, or delete the key. */
-export type BatchOp = { type: 'put'; key: string; value: unknown } | { type: 'del'; key: string };
+/** Named numbers: what a counter record holds. */
+export type Counts = Record<string, number>;
+
+/**
+ * One write of a batch: put a JSON value under a key, delete the key, or add numbers to a counter
+ * record (each field of `value` added to the record's field of that name, missing ones counting 0;
+ * no record yet is an empty one). Adds to one record are serialised by the store, never lost, so
+ * counters need no read-modify-write by their callers and go in the same batch as what they count.
+ * A counter record is written by adds only, or deleted by a batch that writes nothing else.
+ */
+export type BatchOp = { type: 'put'; key: string; value: unknown } | { type: 'del'; key: string } | { type: 'add'; key: string; value: Counts };
+
+/** `counts` with `delta` added. */
+export function addCounts(counts: Counts | undefined, delta: Counts): Counts {
+  const sum: Counts = { ...counts };
+  for (const [field, n] of Object.entries(delta)) sum[field] = (sum[field] ?? 0) + n;
+  return sum;
+}
+
+/**
+ * The writes of a batch as one per key, in the order of each key's first write, with the effect
+ * of the batch applied in order: the last put or delete of a key wins; adds after a put or delete
+ * fold into it (a delete followed by adds puts their sum); adds alone fold into one add.
+ */
+export function finalWrites(ops: BatchOp[]): BatchOp[] {
+  const last = new Map<string, BatchOp>();
+  for (const op of ops) {
+    const before = last.get(op.key);
+    if (op.type !== 'add' || !before) last.set(op.key, op);
+    else if (before.type === 'del') last.set(op.key, { type: 'put', key: op.key, value: addCounts({}, op.value) });
+    else last.set(op.key, { ...before, value: addCounts(before.value as Counts, op.value) } as BatchOp);
+  }
+  return [...last.values()];
+}
 
 export interface ScanOptions {
   /** Newest-first order (keys descending). */
@@ -14,7 +46,7 @@ export interface ScanOptions {
  * The Store port: where every record of the engine lives. Keys are strings ordered by code unit;
  * values are JSON. Implementations must give:
  * - `update`: atomic read-modify-write of one record, serialised against every other write of it;
- * - `batch`: several writes that land together or not at all;
+ * - `batch`: several writes that land together or not at all, `add`s included (see BatchOp);
  * - `scan`: entries under a key prefix in key order, streamed (never all loaded at once).
  * `@abaco/core/conformance` holds the suite every implementation must pass.
  */
