@@ -182,3 +182,18 @@ t.test('our deliberate differences from upstream, as the README lists them', asy
   t.match(await api.call('PUT', `/actors/v2/${privileged.id}`, { as: 'alice', json: { image: 'test/env' } }), { status: 403, json: { message: /only admins and privileged users can update a privileged actor/ } });
   t.match(await api.call('POST', '/actors/v2', { as: 'alice', json: { image: '/bin/sh' } }), { status: 403, json: { message: /only admins can register an image that is a path of the host/ } }, 'the process runtime: host executables for admins only');
 });
+
+t.test('the executions summary lists the 100 received last with the totals of all; skip and limit page through every one', async (t) => {
+  let now = Date.parse('2026-01-01T00:00:00Z');
+  // no runtime: the messages stay queued; a clock that ticks a second a reading, so no two are received in the same millisecond
+  const api = await startApi(t, { engine: { runtime: undefined, now: () => new Date((now += 1000)) } });
+  const actor = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc' } })).json!.result;
+  const sent: string[] = [];
+  for (let i = 0; i < 130; i++) sent.push((await api.call('POST', `/actors/v2/${actor.id}/messages`, { as: 'alice', form: { message: `${i}` } })).json!.result.execution_id);
+  const summary = (await api.call('GET', `/actors/v2/${actor.id}/executions`, { as: 'alice' })).json!.result;
+  t.equal(summary.total_executions, 130, 'the total counts every execution');
+  t.same(summary.executions.map((e: { id: string }) => e.id), sent.slice(30), 'the 100 received last, oldest first');
+  const page = (await api.call('GET', `/actors/v2/${actor.id}/executions?skip=20&limit=15`, { as: 'alice' })).json!.result;
+  t.match(page._metadata, { total_count: 130, records_skipped: 20, count_returned: 15 });
+  t.same(page.search.map((e: { id: string }) => e.id), sent.slice(20, 35), 'a page of all of them, oldest first');
+});
