@@ -47,8 +47,9 @@ export function registerBodyParsers(app: FastifyInstance, limits: { maxBodyBytes
   });
   app.removeContentTypeParser('text/plain'); // text is read by the catch-all below, as upstream reads it
   app.addContentTypeParser('*', { parseAs: 'string', bodyLimit: limits.maxBodyBytes }, (_req, body, done) => done(null, new RawText(body as string)));
-  app.addHook('onResponse', async (request) => {
-    if (request.body instanceof UploadedFile) await rm(join(request.body.path, '..'), { recursive: true, force: true });
+  app.addHook('onResponse', (request, _reply, done) => {
+    if (!(request.body instanceof UploadedFile)) return done();
+    rm(join(request.body.path, '..'), { recursive: true, force: true }).then(() => done(), done);
   });
 }
 

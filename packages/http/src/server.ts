@@ -32,11 +32,14 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
 
   // Browsers may call the API only from the origins the deployment names (none by default: then no CORS hook runs at all).
   if (options.corsOrigins.length > 0) await app.register(cors, { origin: options.corsOrigins, credentials: true, methods: ['GET', 'POST', 'PUT', 'DELETE'] });
-  app.addHook('onSend', async (_request, reply) => {
+  // Hooks on every request take a callback rather than return a promise: one promise and microtask less each.
+  app.addHook('onSend', (_request, reply, payload, done) => {
     reply.header('x-content-type-options', 'nosniff'); // container output is never taken for HTML
+    done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     metrics.record(request.method, request.routeOptions.url ?? 'unknown', reply.statusCode, reply.elapsedTime / 1000);
+    done();
   });
   registerBodyParsers(app, options);
 

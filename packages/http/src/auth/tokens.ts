@@ -2,8 +2,8 @@ import { hash, timingSafeEqual } from 'node:crypto';
 import { identity, type Identity } from '@abaco/core';
 import type { TokenUser } from '../options.js';
 
-/** A token's SHA-256 digest (one-shot `crypto.hash`: no Hash object per request). */
-const digest = (token: string): Buffer => hash('sha256', token, 'buffer');
+/** A token's SHA-256 digest in hex (one-shot `crypto.hash`: no Hash object or Buffer per request). */
+const digest = (token: string): string => hash('sha256', token, 'hex');
 
 /**
  * The bearer tokens of the users file and the admin token, kept only as SHA-256 digests: the users
@@ -28,23 +28,23 @@ export class TokenTable {
       if (token === '' || token.trim() !== token) throw new Error(`${where}: the token is empty or starts or ends with spaces.`);
       if (typeof entry !== 'object' || entry === null) throw new Error(`${where}: expected { "user": ..., "tenant": ..., "roles": [...] }.`);
       try {
-        this.users.set(digest(token).toString('hex'), identity(entry.user, entry.tenant, entry.roles));
+        this.users.set(digest(token), identity(entry.user, entry.tenant, entry.roles));
       } catch (e) {
         throw new Error(`${where} (user ${JSON.stringify(entry.user) ?? 'missing'}): ${(e as Error).message}`);
       }
     });
     if (adminToken !== undefined) {
       if (adminToken === '' || adminToken.trim() !== adminToken) throw new Error('The admin token is empty or starts or ends with spaces.');
-      this.admin = digest(adminToken);
+      this.admin = Buffer.from(digest(adminToken), 'hex');
     }
   }
 
   /** Who a token stands for: a user of the users file, or the admin of the default tenant. */
   find(token: string): Identity | undefined {
     const hashed = digest(token);
-    const user = this.users.get(hashed.toString('hex'));
+    const user = this.users.get(hashed);
     if (user) return { user: user.user, tenant: user.tenant, roles: [...user.roles] }; // checked when the table was built; a copy per call
-    if (this.admin && timingSafeEqual(hashed, this.admin)) return identity('admin', this.defaultTenant, ['admin']);
+    if (this.admin && timingSafeEqual(Buffer.from(hashed, 'hex'), this.admin)) return identity('admin', this.defaultTenant, ['admin']);
     return undefined;
   }
 }
