@@ -1,6 +1,6 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { HelperProcess } from '../runtime/helper-process.js';
 
 const SCRIPT = fileURLToPath(new URL('../../assets/abaco_io.py', import.meta.url));
 
@@ -23,15 +23,24 @@ export function fileOwner(user: string | undefined): FileOwner {
  * user is not known).
  */
 export class IoRelay {
-  private child: ChildProcess | null = null;
+  private readonly helper: HelperProcess;
   private readonly waiters = new Map<string, Waiter>();
   private readonly onResult = new Map<string, (data: Buffer) => void>();
-  private buffered = Buffer.alloc(0);
 
   constructor(
     private readonly log: Logger,
-    private readonly python = process.env.ABACO_PYTHON ?? 'python3',
-  ) {}
+    python = process.env.ABACO_PYTHON ?? 'python3',
+  ) {
+    this.helper = new HelperProcess({
+      script: SCRIPT,
+      python,
+      what: 'The execution I/O helper',
+      needs: 'Results and binary messages need python3.',
+      onFrame: (kind, id, payload) => this.dispatch(kind, id, payload),
+      onFail: (error) => this.fail(error),
+      onStderr: (text) => this.log.warn({ helper: text }, 'execution I/O helper'),
+    });
+  }
 
   /** Binds the results socket of an execution at `path`, for `owner`; each datagram goes to `onResult`. */
   async openResults(id: string, path: string, owner: FileOwner, onResult: (data: Buffer) => void): Promise<void> {
@@ -52,15 +61,11 @@ export class IoRelay {
 
   /** Removes a FIFO, whether or not it was read. */
   closeFifo(id: string): void {
-    this.send({ cmd: 'unfifo', id });
+    this.helper.send({ cmd: 'unfifo', id });
   }
 
   async close(): Promise<void> {
-    const child = this.child;
-    this.child = null;
-    if (!child) return;
-    child.stdin!.end();
-    await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+    await this.helper.close();
   }
 
   private request(answer: string, command: Command): Promise<void> {
@@ -69,7 +74,7 @@ export class IoRelay {
       const id = answer.split(' ')[1]!;
       this.waiters.set(`error ${id}`, { resolve: () => {}, reject: (e) => (this.waiters.delete(answer), reject(e)) });
       try {
-        this.send(command);
+        this.helper.send(command);
       } catch (e) {
         this.waiters.delete(answer);
         reject(e as Error);
@@ -77,42 +82,10 @@ export class IoRelay {
     });
   }
 
-  private send(command: Command): void {
-    this.started().stdin!.write(`${JSON.stringify(command)}\n`);
-  }
-
-  private started(): ChildProcess {
-    if (this.child) return this.child;
-    const child = spawn(this.python, [SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
-    child.on('error', (e) => this.fail(new Error(`The execution I/O helper could not run (${this.python} ${SCRIPT}): ${e.message}. Results and binary messages need python3.`)));
-    child.on('exit', (code) => {
-      if (this.child === child) this.fail(new Error(`The execution I/O helper exited (code ${code}).`));
-    });
-    child.stderr!.on('data', (d: Buffer) => this.log.warn({ helper: d.toString() }, 'execution I/O helper'));
-    child.stdout!.on('data', (d: Buffer) => this.read(d));
-    this.child = child;
-    return child;
-  }
-
   private fail(error: Error): void {
-    this.child = null;
     for (const waiter of this.waiters.values()) waiter.reject(error);
     this.waiters.clear();
     this.log.error(error.message);
-  }
-
-  private read(data: Buffer): void {
-    this.buffered = Buffer.concat([this.buffered, data]);
-    for (;;) {
-      const eol = this.buffered.indexOf(10);
-      if (eol < 0) return;
-      const [kind, id, length] = this.buffered.subarray(0, eol).toString().split(' ') as [string, string, string];
-      const size = Number(length);
-      if (this.buffered.length < eol + 1 + size) return;
-      const payload = this.buffered.subarray(eol + 1, eol + 1 + size);
-      this.buffered = this.buffered.subarray(eol + 1 + size);
-      this.dispatch(kind, id, Buffer.from(payload));
-    }
   }
 
   private dispatch(kind: string, id: string, payload: Buffer): void {

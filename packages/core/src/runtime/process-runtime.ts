@@ -1,14 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { constants, accessSync, statSync } from 'node:fs';
-import { chown, mkdir, mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
-import { constants as os } from 'node:os';
+import { isAbsolute } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { exitedState } from './final-state.js';
 import { isHostLoaderVariable } from './host-env.js';
-import { ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type ExitInfo, type RunningContainer, type Usage } from './runtime.js';
+import { Launcher, type LaunchRequest } from './launcher.js';
+import { ImageUnavailableError, type ContainerRuntime, type ContainerSpec, type RunningContainer } from './runtime.js';
 import { sampleImages } from './sample-images.js';
-import { WatchedContainer } from './watched-container.js';
+import { WatchedContainer, type Ended } from './watched-container.js';
 
 export interface ProcessRuntimeOptions {
   /**
@@ -26,8 +25,6 @@ export interface ProcessRuntimeOptions {
   workDir?: string;
 }
 
-const CLOCK_TICKS_PER_SECOND = 100;
-
 /**
  * Runs an actor as a host process: no isolation, for machines without a container engine, for
  * embedding and for fast tests. Off for untrusted users unless an admin turns it on.
@@ -41,7 +38,8 @@ const CLOCK_TICKS_PER_SECOND = 100;
  * `$ABACO_ROOT/_abaco_binary_data`). The process sees the spec's environment less the variables
  * that change how host programs load or start (`isHostLoaderVariable`: LD_PRELOAD, BASH_ENV,
  * PATH...), plus the host's PATH. It runs as `spec.user` when the engine runs as root; memory and
- * CPU limits are not applied.
+ * CPU limits are not applied. A small helper (`Launcher`, python3) starts the processes: a fork of
+ * the engine itself costs milliseconds more, growing with the engine's memory.
  */
 export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process';
@@ -50,6 +48,7 @@ export class ProcessRuntime implements ContainerRuntime {
   /** Whether absolute paths of host executables run as images (option `allowHostExecutables`). */
   readonly allowHostExecutables: boolean;
   private readonly workDir: string;
+  private readonly launcher = new Launcher();
 
   constructor(options: ProcessRuntimeOptions = {}) {
     // a Map: no `constructor` or `__proto__` image
@@ -70,30 +69,21 @@ export class ProcessRuntime implements ContainerRuntime {
   async run(spec: ContainerSpec): Promise<RunningContainer> {
     const imageCommand = this.commandOf(spec.image); // a command override runs only for an image that may run
     const command = spec.command ?? imageCommand;
-    const root = await mkdtemp(join(this.workDir, 'abaco-proc-'));
-    for (const mount of spec.mounts) {
-      const at = join(root, mount.containerPath);
-      await mkdir(dirname(at), { recursive: true });
-      await symlink(mount.hostPath, at);
-    }
-    const [uid, gid] = (spec.user ?? '').split(':').map(Number);
-    const asUser = process.getuid?.() === 0 && Number.isInteger(uid) ? { uid: uid!, gid: Number.isInteger(gid) ? gid! : uid! } : undefined;
-    if (asUser) await chown(root, asUser.uid, asUser.gid); // the sandbox belongs to the user the actor runs as
-    const child = spawn(command[0]!, command.slice(1), {
-      cwd: root,
-      env: { ...withoutLoaderVariables(spec.env), PATH: process.env.PATH ?? '/usr/bin:/bin', ABACO_ROOT: root },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-      ...asUser,
-    });
-    await new Promise<void>((resolve, reject) => {
-      child.once('spawn', resolve);
-      child.once('error', (e) => {
-        void rm(root, { recursive: true, force: true });
-        reject(new Error(`Could not start ${command[0]}: ${e.message}`));
+    const ids = /^(\d+)(?::(\d+))?$/.exec(spec.user ?? '');
+    const owner: [number, number] | null = process.getuid?.() === 0 && ids ? [Number(ids[1]), Number(ids[2] ?? ids[1])] : null;
+    const container = new ProcessContainer(this.launcher);
+    try {
+      await container.start({
+        argv: command,
+        env: { ...withoutLoaderVariables(spec.env), PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        workDir: this.workDir,
+        mounts: spec.mounts.map((m) => [m.hostPath, m.containerPath]),
+        owner,
       });
-    });
-    return new ProcessContainer(child, root);
+    } catch (e) {
+      throw new Error(`Could not start ${command[0]}: ${(e as Error).message}`);
+    }
+    return container;
   }
 
   /** Processes are not found again after a restart (they carry no labels): nothing to clean. */
@@ -101,7 +91,9 @@ export class ProcessRuntime implements ContainerRuntime {
     return 0;
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.launcher.close();
+  }
 
   private commandOf(image: string): string[] {
     const listed = this.images.get(image);
@@ -132,48 +124,58 @@ function isExecutableFile(path: string): boolean {
   }
 }
 
+/** A process started by the launcher: its output, exit and figures come from there. */
 class ProcessContainer extends WatchedContainer {
-  readonly id: string;
+  id = '';
+  private launchId = '';
   private readonly startedAt = new Date();
+  private readonly decoders = { stdout: new StringDecoder('utf8'), stderr: new StringDecoder('utf8') };
+  private open = 2;
+  private readonly ended: Promise<Ended>;
+  private end!: { resolve: (ended: Ended) => void; reject: (e: Error) => void };
 
-  constructor(
-    private readonly child: ChildProcess,
-    private readonly root: string,
-  ) {
+  constructor(private readonly launcher: Launcher) {
     super();
-    this.id = `process-${child.pid}`;
-    let open = 2;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream]!.setEncoding('utf8');
-      child[stream]!.on('data', (text: string) => this.output.push({ stream, text }));
-      child[stream]!.on('close', () => --open === 0 && this.output.end());
-    }
-    const exit = new Promise<Omit<ExitInfo, 'killed'>>((resolve) => {
-      child.once('exit', (code, signal) => {
-        const exitCode = code ?? 128 + (signal ? (os.signals[signal] ?? 0) : 0);
-        resolve({ exitCode, oomKilled: false, finalState: exitedState(exitCode, this.startedAt, new Date()) });
-      });
+    this.ended = new Promise<Ended>((resolve, reject) => (this.end = { resolve, reject }));
+    this.watch(this.ended, null);
+  }
+
+  async start(request: LaunchRequest): Promise<void> {
+    const { id, pid } = await this.launcher.start(request, {
+      output: (stream, data) => this.push(stream, this.decoders[stream].write(data)),
+      outputEnd: (stream) => this.outputEnd(stream),
+      exit: ({ status, cpu, io }) => {
+        const exitCode = status >= 0 ? status : 128 - status;
+        this.end.resolve({ exitCode, oomKilled: false, finalState: exitedState(exitCode, this.startedAt, new Date()), usage: { cpu, io } });
+      },
+      lost: (error) => {
+        this.output.end();
+        this.end.reject(error);
+      },
     });
-    this.watch(exit, 100);
+    this.launchId = id;
+    this.id = `process-${pid}`;
+  }
+
+  /** Never asked (no sampling period): the launcher reports the figures with the exit. */
+  protected async sample(): Promise<undefined> {
+    return undefined;
   }
 
   protected async stop(): Promise<void> {
-    process.kill(-this.child.pid!, 'SIGKILL'); // the whole process group
+    this.launcher.kill(this.launchId); // the whole process group
   }
 
   async remove(): Promise<void> {
-    await rm(this.root, { recursive: true, force: true });
+    await this.launcher.remove(this.launchId);
   }
 
-  /** CPU from /proc/<pid>/stat (own and waited-for children's ticks), IO from /proc/<pid>/io. */
-  protected async sample(): Promise<Usage | undefined> {
-    const pid = this.child.pid;
-    const text = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const stat = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    // fields after "(comm) ": state is [0]; utime, stime, cutime, cstime are [11]..[14]
-    const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(stat[i] ?? 0), 0);
-    const io = await readFile(`/proc/${pid}/io`, 'utf8').catch(() => '');
-    const bytes = (name: string) => Number(new RegExp(`^${name}: (\\d+)`, 'm').exec(io)?.[1] ?? 0);
-    return { cpu: Math.round((ticks * 1e9) / CLOCK_TICKS_PER_SECOND), io: bytes('rchar') + bytes('wchar') };
+  private push(stream: 'stdout' | 'stderr', text: string): void {
+    if (text) this.output.push({ stream, text });
+  }
+
+  private outputEnd(stream: 'stdout' | 'stderr'): void {
+    this.push(stream, this.decoders[stream].end());
+    if (--this.open === 0) this.output.end();
   }
 }

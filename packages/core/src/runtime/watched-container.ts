@@ -1,10 +1,14 @@
 import { AsyncQueue } from '../util/async-queue.js';
 import type { ExitInfo, LogChunk, RunningContainer, Usage } from './runtime.js';
 
+/** How a container ended, as a runtime reports it; with its final CPU and IO figures when the runtime has them. */
+export type Ended = Omit<ExitInfo, 'killed'> & { usage?: Usage };
+
 /**
  * What every runtime's running container shares: its output as a queue, CPU and IO figures sampled
- * while it runs (the last sample is kept once it is gone), and its exit, with whether it was killed.
- * A runtime supplies how to sample, stop and remove; and calls `watch` once with its exit.
+ * while it runs (the last sample is kept once it is gone) or reported with its exit, and its exit,
+ * with whether it was killed. A runtime supplies how to sample, stop and remove; and calls `watch`
+ * once with its exit.
  */
 export abstract class WatchedContainer implements RunningContainer {
   abstract readonly id: string;
@@ -14,7 +18,10 @@ export abstract class WatchedContainer implements RunningContainer {
   private killed = false;
   private exited!: Promise<ExitInfo>;
 
-  /** The figures so far, or undefined when none can be read (the container is gone). */
+  /**
+   * The figures so far, or undefined when none can be read (the container is gone). Only asked
+   * when `watch` is given a sampling period.
+   */
   protected abstract sample(): Promise<Usage | undefined>;
   /** Kills the container (SIGKILL). */
   protected abstract stop(): Promise<void>;
@@ -22,23 +29,27 @@ export abstract class WatchedContainer implements RunningContainer {
 
   /**
    * Samples usage until `exit` settles, one sample at a time: the next is taken `everyMs` after the
-   * last one answered, so a slow engine is never asked again before it has answered. `wait()`
-   * answers with `exit`.
+   * last one answered, so a slow engine is never asked again before it has answered; with `everyMs`
+   * null, never (the runtime reports the figures with the exit). `wait()` answers with `exit`.
    */
-  protected watch(exit: Promise<Omit<ExitInfo, 'killed'>>, everyMs: number): void {
+  protected watch(exit: Promise<Ended>, everyMs: number | null): void {
     let running = true;
     let timer: NodeJS.Timeout | undefined;
     const sampleLoop = async (): Promise<void> => {
       await this.takeSample();
-      if (running) timer = setTimeout(() => void sampleLoop(), everyMs);
+      if (running) timer = setTimeout(() => void sampleLoop(), everyMs!);
     };
-    void sampleLoop();
+    if (everyMs !== null) void sampleLoop();
     const done = () => {
       running = false;
       clearTimeout(timer);
     };
     this.exited = exit.then(
-      (info) => (done(), { ...info, killed: this.killed }),
+      ({ usage, ...info }) => {
+        done();
+        if (usage) this.keep(usage);
+        return { ...info, killed: this.killed };
+      },
       (e: unknown) => {
         done();
         throw e;
@@ -62,6 +73,10 @@ export abstract class WatchedContainer implements RunningContainer {
 
   private async takeSample(): Promise<void> {
     const figures = await this.sample().catch(() => undefined);
-    if (figures) this.latest = { cpu: Math.max(figures.cpu, this.latest.cpu), io: Math.max(figures.io, this.latest.io) };
+    if (figures) this.keep(figures);
+  }
+
+  private keep(figures: Usage): void {
+    this.latest = { cpu: Math.max(figures.cpu, this.latest.cpu), io: Math.max(figures.io, this.latest.io) };
   }
 }
