@@ -92,6 +92,7 @@ const ACTIONS: Record<string, Action> = {
   'GET /actors/v2/admin': 'tenant.admin',
   'GET /actors/v2/admin/workers': 'tenant.admin',
   'GET /actors/v2/admin/executions': 'tenant.admin',
+  'GET /actors/v2/admin/nodes': 'nodes.list',
   'GET /cron': 'tenant.admin',
   'GET /admin/dashboard': 'tenant.admin',
 };

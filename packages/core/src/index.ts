@@ -1,5 +1,7 @@
 export { Abaco, type AbacoOptions, type PermissionTarget } from './engine/abaco.js';
 export { defaultSettings, type Settings } from './engine/settings.js';
+export { soleLeader, type Leadership } from './engine/leadership.js';
+export { NODE_ID, type ClusterNode, type NodeView } from './model/node.js';
 export { AbacoError, BadRequestError, ForbiddenError, NotFoundError, UnauthenticatedError } from './errors.js';
 export { identity, isAdmin, isPrivileged, ROLES, type Identity, type NonceScope, type Role } from './auth/identity.js';
 export { LEVELS, WORLD, parseLevel, type Level } from './auth/levels.js';

@@ -67,6 +67,7 @@ export const POLICY = {
   'config.permissions.grant': { ...CONFIG, level: 'UPDATE', what: 'grant or revoke a permission on a config' },
   'tenant.utilization': { ...TENANT, roles: 'any', what: "read the tenant's utilization" },
   'tenant.admin': { ...TENANT, roles: 'admin', what: 'admin reports, the dashboard, a cron pass' },
+  'nodes.list': { ...TENANT, roles: 'admin', what: "list the nodes sharing the store: heartbeat, capacity, workers (all tenants'), leader" },
 } as const satisfies Record<string, Rule>;
 
 export type Action = keyof typeof POLICY;

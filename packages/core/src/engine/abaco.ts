@@ -22,6 +22,7 @@ import { newId } from '../ids.js';
 import type { Inbox } from '../inbox/inbox.js';
 import { StoreInbox } from '../inbox/store-inbox.js';
 import type { Actor } from '../model/actor.js';
+import type { NodeView } from '../model/node.js';
 import { resolveActor, type Permissions } from '../registry/access.js';
 import { ActorRegistry, type ActorLifecycle } from '../registry/actors.js';
 import { AliasRegistry } from '../registry/aliases.js';
@@ -36,6 +37,8 @@ import type { ContainerRuntime } from '../runtime/runtime.js';
 import { LevelStore } from '../store/level-store.js';
 import type { Store } from '../store/store.js';
 import type { EngineContext } from './context.js';
+import { soleLeader, type Leadership } from './leadership.js';
+import { NodeRegistry } from './nodes.js';
 import { defaultSettings, type Settings } from './settings.js';
 
 export interface AbacoOptions {
@@ -47,6 +50,15 @@ export interface AbacoOptions {
   inbox?: Inbox;
   /** A Bus to use instead of the in-process one. */
   bus?: Bus;
+  /** This engine's id as a node: its workers name it as their host. Default: a new id at each open. */
+  nodeId?: string;
+  /**
+   * Other engines share the store (cluster mode): the engine then settles only its own node's
+   * workers, and runs cron and the autoscaler's passes only while `leadership` says it leads.
+   * Without it the engine is alone on its store: it owns every worker recorded there and always leads.
+   * The engine closes the leadership on `close()`.
+   */
+  cluster?: { leadership: Leadership };
   /**
    * What runs executions. Without one the engine keeps the registry and accepts messages, but
    * runs nothing (they wait in their inboxes for an engine that has a runtime).
@@ -87,8 +99,9 @@ export class Abaco {
     grant: async (who: Identity, target: PermissionTarget, input: { user?: unknown; level?: unknown }): Promise<Permissions> =>
       grantPermission(this.ctx, who, await this.shared(who, target), input),
   };
-  /** The running engine's id: worker records name it as their host. */
-  readonly engineId = newId();
+  /** The nodes sharing the store: `list()` shows them with their heartbeats, capacity, workers and leader. */
+  readonly nodes: { list: (who: Identity) => Promise<NodeView[]> };
+
 
   private readonly pool: WorkerPool;
   private readonly events: EventDispatcher;
@@ -98,7 +111,7 @@ export class Abaco {
 
   private constructor(
     private readonly ctx: EngineContext,
-    private readonly parts: { inbox: Inbox; bus: Bus; relay: IoRelay; runtime?: ContainerRuntime; ioDir: string; spoolDir: string; installation: string },
+    private readonly parts: { inbox: Inbox; bus: Bus; relay: IoRelay; runtime?: ContainerRuntime; ioDir: string; spoolDir: string; installation: string; node: NodeRegistry; leadership: Leadership; solo: boolean },
   ) {
     const { inbox, bus, relay } = parts;
     this.state = new StateStore(ctx);
@@ -112,13 +125,14 @@ export class Abaco {
     this.executions = new ExecutionService(ctx, { bus, logs: this.logs, results });
     const runtime = parts.runtime ?? noRuntime;
     const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir, installation: parts.installation });
-    this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: this.engineId });
+    this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: parts.node.id });
     this.workers = new WorkerAdmin(ctx, this.pool);
     this.actors = new ActorRegistry(ctx, this.state, this.lifecycle());
     this.cron = new CronScheduler(ctx, this.messages);
     this.autoscaler = new Autoscaler(ctx, inbox, this.pool);
     this.reports = new Reports(ctx, inbox);
     this.search = new SearchService(ctx);
+    this.nodes = { list: (who) => parts.node.list(who) };
     this.runner = runner;
   }
 
@@ -130,12 +144,19 @@ export class Abaco {
     const ioDir = mkdtempSync(join(tmpdir(), 'abaco-io-'));
     chmodSync(ioDir, 0o711); // actors running as another user reach their socket and FIFO through it
     const spoolDir = settings.spoolDir ?? (options.dataDir ? join(options.dataDir, 'spool') : join(ioDir, 'spool'));
-    // The id of this installation (its store), made once: containers are labelled with it, so that
-    // an engine cleans up what an earlier run on the same data left, never another engine's.
+    // The id of this installation (its store), made once: containers are labelled with it (and in a
+    // cluster with the node's id), so that an engine cleans up what an earlier run of the same node
+    // left, never another engine's or another node's.
+    const solo = options.cluster === undefined;
+    const leadership = options.cluster?.leadership ?? soleLeader;
+    const node = new NodeRegistry(ctx, { id: options.nodeId ?? newId(), leadership, solo });
     const installation = (await store.update<string>('meta/installation', (current) => current ?? newId()))!;
     await buildExecutionIndex(store, log);
     const abaco = new Abaco(ctx, {
-      installation,
+      installation: solo ? installation : `${installation} ${node.id}`,
+      node,
+      leadership,
+      solo,
       inbox: options.inbox ?? new StoreInbox(store),
       bus: options.bus ?? new MqemitterBus(),
       relay: new IoRelay(log),
@@ -143,8 +164,24 @@ export class Abaco {
       ioDir,
       spoolDir,
     });
-    if (options.runtime) await abaco.start();
+    try {
+      await node.join();
+      if (options.runtime) await abaco.start();
+    } catch (e) {
+      await abaco.close({ kill: true }).catch(() => {});
+      throw e;
+    }
     return abaco;
+  }
+
+  /** This engine's id as a node: its workers name it as their host. */
+  get engineId(): string {
+    return this.parts.node.id;
+  }
+
+  /** Whether this node runs cron and the autoscaler's passes now (always, alone on its store). */
+  get isLeader(): boolean {
+    return this.parts.leadership.isLeader;
   }
 
   /** The engine's logger (pino), for the parts built around it. */
@@ -178,6 +215,8 @@ export class Abaco {
     await this.parts.relay.close();
     await this.parts.runtime?.close();
     await this.parts.bus.close();
+    await this.parts.node.leave();
+    await this.parts.leadership.close();
     await this.ctx.store.close();
     rmSync(this.parts.ioDir, { recursive: true, force: true });
   }
@@ -186,7 +225,8 @@ export class Abaco {
     const { installation } = this.parts;
     const removed = await this.parts.runtime!.cleanup((labels) => labels['abaco.installation'] !== installation || this.pool.isAlive(labels['abaco.worker'] ?? ''));
     if (removed > 0) this.ctx.log.warn({ removed }, 'removed containers left by a previous engine');
-    const recovery = { inbox: this.parts.inbox, pool: this.pool, runner: this.runner, logs: this.logs, spoolDir: this.parts.spoolDir };
+    const { node, solo } = this.parts;
+    const recovery = { inbox: this.parts.inbox, pool: this.pool, runner: this.runner, logs: this.logs, spoolDir: this.parts.spoolDir, nodeId: node.id, solo };
     await recover(this.ctx, recovery, { atStart: true });
     const every = (ms: number, task: () => Promise<unknown>) => {
       if (ms <= 0) return;
@@ -201,8 +241,10 @@ export class Abaco {
       timer.unref();
       this.timers.push(timer);
     };
-    if (this.ctx.settings.autoscaling) every(this.ctx.settings.autoscaleIntervalMs, () => this.autoscaler.tick());
-    every(this.ctx.settings.cronIntervalMs, () => this.cron.tick());
+    // Passes made once for all nodes: by the leader only.
+    const leading = (task: () => Promise<unknown>) => () => (this.isLeader ? task() : Promise.resolve());
+    if (this.ctx.settings.autoscaling) every(this.ctx.settings.autoscaleIntervalMs, leading(() => this.autoscaler.tick()));
+    every(this.ctx.settings.cronIntervalMs, leading(() => this.cron.tick()));
     every(this.ctx.settings.healthCheckIntervalMs, () => recover(this.ctx, recovery));
     every(60_000, () => this.logs.sweep());
   }

@@ -69,6 +69,11 @@ export interface Settings {
    * what dead executions left: access tokens, logs without expiry, spool files (ms).
    */
   healthCheckIntervalMs: number;
+  /**
+   * How often this node writes its heartbeat in the store (ms); a node whose heartbeat is three
+   * intervals old is presumed dead.
+   */
+  heartbeatIntervalMs: number;
   /** How often an idle worker looks at its inbox when no notification came (ms). */
   workerPollMs: number;
   /** Log size kept per execution (characters); the rest is cut with a marker. */
@@ -117,6 +122,7 @@ export function defaultSettings(): Settings {
     syncMaxIdleMs: 600_000,
     cronIntervalMs: 50_000,
     healthCheckIntervalMs: 30_000,
+    heartbeatIntervalMs: 5000,
     workerPollMs: 1000,
     logMaxChars: 1_000_000,
     logExDefault: 43_200,

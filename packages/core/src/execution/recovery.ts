@@ -24,59 +24,71 @@ export interface RecoveryDeps {
   pool: WorkerPool;
   runner: Runner;
   logs: LogStore;
-  /** Where binary messages wait for their execution. */
+  /** Where binary messages wait for their execution (this node's own folder). */
   spoolDir: string;
+  /** This node's id: its workers' `hostId`. */
+  nodeId: string;
+  /** Alone on its store: every worker recorded there is this engine's, whichever node id it names. */
+  solo: boolean;
 }
 
 /**
- * Brings the records back in line with the workers alive in this process: at start after the
- * engine died (kill -9 included, `atStart`), and then every `healthCheckIntervalMs` as the health
- * check. Records of workers that are not alive are removed; every message they leased is settled
- * from its execution's status (SUBMITTED: back in the queue, it will run; RUNNING: the execution
- * ends as ERROR, never rerun, since its container may have started and had effects; finished: the
- * lease is dropped); and actors with queued messages get a worker. So every accepted message ends
- * as exactly one COMPLETE or ERROR execution. Then what dead executions left is cleaned: their
- * access tokens are revoked, their logs get their expiry, and spool files of messages no longer
- * queued or leased are removed.
+ * Brings the records of this node's workers back in line with the workers alive in this process:
+ * at start after the engine died (kill -9 included, `atStart`), and then every
+ * `healthCheckIntervalMs` as the health check. The node's workers that are not alive are dead;
+ * every message they leased is settled from its execution's status (SUBMITTED: back in the queue,
+ * it will run; RUNNING: the execution ends as ERROR, never rerun, since its container may have
+ * started and had effects; finished: the lease is dropped); then their records are removed, and
+ * actors with queued messages get a worker. So every accepted message ends as exactly one COMPLETE
+ * or ERROR execution. Then what dead executions left is cleaned: their access tokens are revoked,
+ * their logs get their expiry, and spool files of messages no longer queued or leased are removed.
+ *
+ * In a cluster (not `solo`) the pass touches only workers recorded on this node, and the leases
+ * and running executions of those: other nodes' workers are theirs to settle.
  */
 export async function recover(ctx: EngineContext, deps: RecoveryDeps, options: { atStart?: boolean } = {}): Promise<void> {
   const { inbox, pool, runner } = deps;
+  const deadWorkers = new Map<string, string>();
   for await (const [key, worker] of ctx.store.scan<Worker>(keys.allWorkers)) {
-    if (!pool.isAlive(worker.id)) await ctx.store.batch([{ type: 'del', key }]);
+    if ((deps.solo || worker.hostId === deps.nodeId) && !pool.isAlive(worker.id)) deadWorkers.set(worker.id, key);
   }
+  // Alone on the store, a lease of a worker not alive here is a dead one's, recorded or not.
+  const deadHere = (workerId: string) => (deps.solo ? !pool.isAlive(workerId) : deadWorkers.has(workerId));
   const withMessages: Actor[] = [];
   for (const name of await inbox.inboxes()) {
     const cut = name.lastIndexOf('_');
     const actor = await ctx.store.get<Actor>(keys.actor(name.slice(0, cut), name.slice(cut + 1)));
     for (const lease of await inbox.leases(name)) {
-      if (pool.isAlive(lease.holder)) continue;
+      if (!deadHere(lease.holder)) continue;
       const execKey = actor ? keys.execution(actor.tenant, actor.id, lease.message.executionId) : '';
       const execution = actor ? await ctx.store.get<Execution>(execKey) : undefined;
       if (actor && execution?.status === 'SUBMITTED') await inbox.release(name, lease);
       else if (actor && execution?.status === 'RUNNING') await runner.fail(actor, lease, execKey, LOST);
       else await inbox.ack(name, lease);
     }
-    if (actor && (await inbox.length(name)) > 0) await pool.ensureOne(actor);
     if (actor) withMessages.push(actor);
     else await inbox.purge(name);
   }
-  const runningHere = async (tenant: string, actorId: string, executionId: string) => {
+  // Records go once their leases are settled, so that a pass cut short leaves them for the next one.
+  if (deadWorkers.size > 0) await ctx.store.batch([...deadWorkers.values()].map((key) => ({ type: 'del' as const, key })));
+  for (const actor of withMessages) if ((await inbox.length(actor.dbId)) > 0) await pool.ensureOne(actor);
+  const running = async (tenant: string, actorId: string, executionId: string) => {
     const execution = await ctx.store.get<Execution>(keys.execution(tenant, actorId, executionId));
-    return execution?.status === 'RUNNING' && execution.workerId !== null && pool.isAlive(execution.workerId);
+    return execution?.status === 'RUNNING' && execution.workerId !== null && !deadHere(execution.workerId);
   };
-  await revokeDeadTokens(ctx, runningHere);
-  await deps.logs.expireOrphans((log) => runningHere(log.tenant, log.actorId, log.executionId));
+  await revokeDeadTokens(ctx, running);
+  await deps.logs.expireOrphans((log) => running(log.tenant, log.actorId, log.executionId));
   await sweepSpool(ctx, deps.spoolDir, withMessages, options.atStart ? 0 : SPOOL_GRACE_MS);
 }
 
-/** Removes the access tokens of executions that are not running in a live worker of this engine. */
-async function revokeDeadTokens(ctx: EngineContext, runningHere: (tenant: string, actorId: string, executionId: string) => Promise<boolean>): Promise<void> {
+/** Removes the access tokens of executions that are not running (or ran on a dead worker of this node). */
+async function revokeDeadTokens(ctx: EngineContext, running: (tenant: string, actorId: string, executionId: string) => Promise<boolean>): Promise<void> {
   const tenants = new Set<string>();
   for await (const [, actor] of ctx.store.scan<Actor>(keys.allActors)) tenants.add(actor.tenant);
   for (const tenant of tenants) {
     for await (const [key, nonce] of ctx.store.scan<Nonce>(keys.nonces(tenant))) {
       if (nonce.executionId === undefined || nonce.actorId === null) continue;
-      if (!(await runningHere(tenant, nonce.actorId, nonce.executionId))) await ctx.store.batch([{ type: 'del', key }]);
+      if (!(await running(tenant, nonce.actorId, nonce.executionId))) await ctx.store.batch([{ type: 'del', key }]);
     }
   }
 }

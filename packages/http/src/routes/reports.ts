@@ -1,6 +1,6 @@
 import type { Router } from '../route.js';
 
-/** Utilization (any user) and the admin summaries of actors, workers and executions. */
+/** Utilization (any user), the admin summaries of actors, workers and executions, and the nodes. */
 export function reportRoutes(r: Router): void {
   r.route('GET', '/utilization', { action: 'tenant.utilization' }, async (c) => {
     return c.ok('Abaco utilization returned successfully.', await c.abaco.reports.utilization(c.who));
@@ -40,5 +40,9 @@ export function reportRoutes(r: Router): void {
       errorExecutions: total((x) => x.byStatus.ERROR ?? 0),
     });
     return c.ok('Executions retrieved successfully.', { summary, actors: counts.map((x) => c.present.cased({ ...x })) });
+  });
+  r.route('GET', '/admin/nodes', { action: 'nodes.list' }, async (c) => {
+    const nodes = await c.abaco.nodes.list(c.who);
+    return c.ok('Nodes retrieved successfully.', { nodes: nodes.map((node) => c.present.cased({ ...node })), leader: nodes.find((node) => node.leader)?.id ?? null });
   });
 }
