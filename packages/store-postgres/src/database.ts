@@ -61,9 +61,9 @@ export class PostgresDatabase {
     return this.statements.query<R>(sql, params);
   }
 
-  /** A connection of its own, outside the pools (for LISTEN). */
-  client(): pg.Client {
-    return new pg.Client(this.config);
+  /** A connection of its own, outside the pools (for LISTEN, or to hold a session's lock), with `overrides` to its settings. */
+  client(overrides: Partial<pg.ClientConfig> = {}): pg.Client {
+    return new pg.Client({ ...this.config, ...overrides });
   }
 
   async close(): Promise<void> {
