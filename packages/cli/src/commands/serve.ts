@@ -43,6 +43,7 @@ The process runtime runs actors as processes of this machine, without isolation:
   static override examples = [
     '<%= config.bin %> serve',
     '<%= config.bin %> serve --port 8080 --runtime docker --users users.json',
+    '<%= config.bin %> serve --store postgres://abaco@db.example.org/abaco --node-id node1 --max-workers-per-node 16',
     '<%= config.bin %> serve --config abaco.json --case camel --public-url https://abaco.example.org',
     '<%= config.bin %> serve --tapis-key tacc=tacc.pem --tapis-issuer tacc=https://tacc.tapis.io/v3/tokens --tapis-roles roles.json',
   ];
@@ -53,6 +54,8 @@ The process runtime runs actors as processes of this machine, without isolation:
     port: Flags.integer({ description: 'port to listen on (default 8000; 0 picks a free one)' }),
     'data-dir': Flags.string({ description: 'where records, spooled messages, the admin token and the secrets key are kept (default ./abaco-data)' }),
     runtime: Flags.string({ description: 'what runs actors (default auto)', options: ['auto', 'docker', 'podman', 'process'] }),
+    store: Flags.string({ description: 'a PostgreSQL store shared by several abaco serve nodes: postgres://user@host:port/db[?schema=NAME] (default: the embedded store in the data directory)', env: 'ABACO_STORE' }),
+    'node-id': Flags.string({ description: 'this node\'s id among the nodes of a --store (default: host name and port)' }),
     'allow-host-executables': Flags.boolean({ description: 'process runtime: also run absolute paths of host executables as images (trusted users only)' }),
     users: Flags.file({ description: 'users file: {"tokens": {"<token>": {"user", "tenant", "roles"}}}', exists: true }),
     'admin-token': Flags.string({ description: 'token of an admin of the default tenant (else one is made and kept)', env: 'ABACO_ADMIN_TOKEN' }),
@@ -103,6 +106,8 @@ The process runtime runs actors as processes of this machine, without isolation:
       port: flags.port,
       dataDir: flags['data-dir'],
       runtime: flags.runtime as ServeConfig['runtime'] | undefined,
+      store: flags.store,
+      nodeId: flags['node-id'],
       allowHostExecutables: flags['allow-host-executables'],
       users: flags.users,
       adminToken: flags['admin-token'],

@@ -11,6 +11,13 @@ export interface ServeConfig {
   port: number;
   dataDir: string;
   runtime: 'auto' | 'docker' | 'podman' | 'process';
+  /**
+   * A PostgreSQL store shared by several nodes (`postgres://user@host:port/db`, `?schema=NAME` for
+   * another schema than `abaco`); without it the embedded level store in the data directory.
+   */
+  store?: string;
+  /** This node's id in a cluster (default: host name and port). */
+  nodeId?: string;
   users?: string;
   adminToken?: string;
   tenant: string;

@@ -5,6 +5,7 @@ import { readFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { readUsers, tapisOptions, type ServeConfig } from './config.js';
 import { keptSecret } from './data-dir.js';
+import { checkSecretKey, nodeIdOf, openCluster } from './cluster.js';
 import { chooseRuntime, runtimeLine } from './runtime.js';
 
 export interface Served {
@@ -49,12 +50,26 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
     tapis: tapisOptions(config),
     corsOrigins: config.corsOrigins,
   };
+  const logger = pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' }, pino.destination(2));
+  const settings = { secretKey, ...config.settings, ...config.limits, ...apiServerOf(config) };
+  const nodeId = nodeIdOf(config.nodeId, config.port);
+  const cluster = config.store ? await openCluster(config.store, nodeId, (e) => logger.warn({ err: e }, 'PostgreSQL')) : undefined;
+  if (cluster) {
+    await checkSecretKey(cluster.store, settings.secretKey, resolve(dataDir, 'secret.key')).catch(async (e: unknown) => {
+      await Promise.all([cluster.bus.close(), cluster.leadership.close()]);
+      await cluster.store.close();
+      throw e;
+    });
+  }
   const runtime = await chooseRuntime(config, say, warn);
   const abaco = await Abaco.open({
-    dataDir: resolve(dataDir, 'store'),
+    ...(cluster
+      ? { store: cluster.store, inbox: cluster.inbox, bus: cluster.bus, nodeId, cluster: { leadership: cluster.leadership } }
+      : { dataDir: resolve(dataDir, 'store'), nodeId }),
     runtime,
-    logger: pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' }, pino.destination(2)),
-    settings: { secretKey, spoolDir: resolve(dataDir, 'spool'), ...config.settings, ...config.limits, ...apiServerOf(config) },
+    logger,
+    // A node of a cluster spools binary messages in a folder of its own: nodes may share a data directory.
+    settings: { spoolDir: cluster ? resolve(dataDir, 'spool', nodeId) : resolve(dataDir, 'spool'), ...settings },
   });
   // A server option the HTTP layer refuses (a bad users file entry, a bad key) stops the start: the engine is closed first.
   const { app, url } = await startServer(abaco, options).catch(async (e: unknown) => {
@@ -64,6 +79,7 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
   if (admin.created) say(`admin token (kept in ${resolve(dataDir, 'admin-token')}): ${admin.value}`);
   say(runtimeLine(runtime));
   say(`data: ${dataDir}`);
+  if (cluster) say(`store: ${cluster.shown}; node: ${nodeId}${abaco.isLeader ? ' (leader)' : ''}`);
   say(`listening on ${url}`);
   return {
     url,
