@@ -1,5 +1,5 @@
 import t from 'tap';
-import { ReadCache } from '../src/store/read-cache.js';
+import { ReadCache, ScanCache } from '../src/store/read-cache.js';
 
 /** A load the test finishes when it wants, counting how often the cache went to the database. */
 function database(initial: Record<string, string>) {
@@ -81,4 +81,43 @@ t.test('the least recently used records go first when the cache is full; big rec
   await cache.get('big', db.fast('big'));
   await cache.get('big', db.fast('big'));
   t.equal(db.loads(), 6);
+});
+
+const entries = (...keys: string[]): [string, string][] => keys.map((key) => [key, '1']);
+
+t.test('a short scan read whole is kept until a key under its prefix is written; writes elsewhere leave it', async (t) => {
+  const scans = new ScanCache();
+  scans.begin('w/T/a1/')(entries('w/T/a1/x'));
+  t.same(scans.get('w/T/a1/'), entries('w/T/a1/x'));
+  scans.wrote(['w/T/a2/y', 'w/T/a1', 't/T/exec/a1/z']);
+  t.same(scans.get('w/T/a1/'), entries('w/T/a1/x'), 'no key under the prefix was written');
+  scans.wrote(['w/T/a1/y']);
+  t.equal(scans.get('w/T/a1/'), undefined, 'a new key under the prefix drops it');
+  scans.begin('w/T/')(entries('w/T/a1/x'));
+  scans.wrote(['w/T/a1/x']);
+  t.equal(scans.get('w/T/'), undefined, 'a key deeper under the prefix drops it too');
+  t.notOk(ScanCache.keeps('w/T/a1'), 'a prefix that does not end with / is never kept');
+});
+
+t.test('a scan under way when a key under its prefix was written is not kept (it may hold the old entries)', async (t) => {
+  const scans = new ScanCache();
+  const done = scans.begin('w/T/a1/');
+  scans.wrote(['w/T/a1/x']);
+  done(entries('w/T/a1/old'));
+  t.equal(scans.get('w/T/a1/'), undefined);
+  const again = scans.begin('w/T/a1/');
+  again(entries('w/T/a1/x'));
+  again(entries('w/T/a1/other'));
+  t.same(scans.get('w/T/a1/'), entries('w/T/a1/x'), 'the next scan is kept; calls after the first do nothing');
+});
+
+t.test('a scan with more entries than the limit is not kept; the least recently used go first when full', async (t) => {
+  const scans = new ScanCache(2, 30); // each scan kept below is 10 characters (prefix, keys, texts): 3 fit
+  scans.begin('a/')(entries('a/1', 'a/2', 'a/3'));
+  t.equal(scans.get('a/'), undefined, 'three entries, two at most');
+  for (const p of ['b/', 'c/', 'd/']) scans.begin(p)(entries(`${p}1`, `${p}2`));
+  t.ok(scans.get('b/'), 'b is used');
+  scans.begin('e/')(entries('e/1', 'e/2'));
+  t.equal(scans.get('c/'), undefined, 'c, used least lately, went');
+  t.ok(scans.get('b/') && scans.get('d/') && scans.get('e/'));
 });

@@ -2,7 +2,7 @@ import { Level as DiskLevel } from 'level';
 import { MemoryLevel } from 'memory-level';
 import type { AbstractLevel } from 'abstract-level';
 import { KeyLock } from './key-lock.js';
-import { ReadCache } from './read-cache.js';
+import { ReadCache, ScanCache } from './read-cache.js';
 import { UNCHANGED, WithWrites, addCounts, finalWrites, type BatchOp, type Counts, type ScanOptions, type Store, type UpdateFn } from './store.js';
 
 type Level = AbstractLevel<string | Buffer | Uint8Array, string, string>;
@@ -16,12 +16,14 @@ const SCAN_CHUNK = 1000;
 
 /**
  * The embedded Store: level on disk (classic-level, through `level`) or in memory (memory-level).
- * Values are kept as JSON text; the records read lately are also kept in memory (`ReadCache`), which
- * every write of this store keeps true (a level database is opened by one process only).
+ * Values are kept as JSON text; the records and short scans read lately are also kept in memory
+ * (`ReadCache`, `ScanCache`), which every write of this store keeps true (a level database is
+ * opened by one process only).
  */
 export class LevelStore implements Store {
   private readonly lock = new KeyLock();
   private readonly cache = new ReadCache();
+  private readonly scans = new ScanCache();
 
   private constructor(private readonly db: Level) {}
 
@@ -91,12 +93,24 @@ export class LevelStore implements Store {
       await this.db.batch(encoded);
     } catch (e) {
       this.cache.unsure(ops.map((op) => op.key));
+      this.scans.wrote(ops.map((op) => op.key));
       throw e;
     }
     this.cache.wrote(ops, texts);
+    this.scans.wrote(ops.map((op) => op.key));
   }
 
   async *scan<T>(prefix: string, options: ScanOptions = {}): AsyncIterable<[string, T]> {
+    // A whole scan of a short prefix (the workers of an actor, looked at after every group of
+    // queued messages) is answered from the scans read lately, which every write keeps true.
+    const whole = options.after === undefined && options.limit === undefined && !options.reverse && ScanCache.keeps(prefix);
+    const kept = whole ? this.scans.get(prefix) : undefined;
+    if (kept) {
+      for (const [key, text] of kept) yield [key, JSON.parse(text) as T];
+      return;
+    }
+    const done = whole ? this.scans.begin(prefix) : undefined;
+    let read: [string, string][] | undefined = whole ? [] : undefined;
     const range: { gt?: string; gte?: string; lt?: string; lte?: string } = { gte: prefix, lt: prefix + END };
     if (options.after !== undefined) {
       if (options.reverse) range.lt = options.after;
@@ -110,9 +124,12 @@ export class LevelStore implements Store {
       // Entries are read SCAN_CHUNK at a time: one trip to the database's thread reads a short
       // range to its end (`next()` would take two: one entry first, then the rest).
       for (let entries = await iterator.nextv(SCAN_CHUNK); entries.length > 0; entries = await iterator.nextv(SCAN_CHUNK)) {
+        if (read) read = read.length + entries.length <= this.scans.maxEntries ? read.concat(entries) : undefined;
         for (const [key, value] of entries) yield [key, JSON.parse(value) as T];
       }
+      done?.(read);
     } finally {
+      done?.();
       // Not waited for, which would cost the scan another trip to the database's thread: the
       // iterator holds nothing the caller needs, and the database closes any still open when it closes.
       iterator.close().catch(() => {});

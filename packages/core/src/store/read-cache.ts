@@ -81,3 +81,109 @@ export class ReadCache {
     this.chars -= text.length + key.length;
   }
 }
+
+/** What a key or prefix starts with, up to its first '/' ('w/', 't/', ...). */
+const rootOf = (key: string): string => key.slice(0, key.indexOf('/') + 1);
+
+/**
+ * Short scans read lately, for a store whose every write passes by `wrote` (as for ReadCache): the
+ * entries (key and JSON text) of a prefix ending in '/', read whole, when it holds at most
+ * `maxEntries`. A write of any key under a kept prefix drops it, and a scan that was reading from
+ * the database when such a write landed is not kept, so a kept scan is always what reading it again
+ * would answer. Least recently used first out, up to `maxChars` characters in all.
+ */
+export class ScanCache {
+  private readonly kept = new Map<string, [string, string][]>();
+  private chars = 0;
+  /** Prefixes being read from the database, and whether a write under them landed meanwhile. */
+  private readonly reading = new Map<string, { readers: number; written: boolean }>();
+  /** How many prefixes are kept or being read under each root: a write elsewhere costs one lookup. */
+  private readonly roots = new Map<string, number>();
+
+  constructor(
+    readonly maxEntries = 100,
+    private readonly maxChars = 1_000_000,
+  ) {}
+
+  /** Whether scans of `prefix` may be kept (see the class). */
+  static keeps(prefix: string): boolean {
+    return prefix.endsWith('/');
+  }
+
+  /** The entries of `prefix`, if kept. */
+  get(prefix: string): readonly [string, string][] | undefined {
+    const entries = this.kept.get(prefix);
+    if (entries === undefined) return undefined;
+    this.kept.delete(prefix); // most recently used goes last
+    this.kept.set(prefix, entries);
+    return entries;
+  }
+
+  /**
+   * Marks a read of `prefix` from the database begun (before it starts); call what it returns when
+   * it ends: with every entry of the prefix if it read them all (they are kept unless a write under
+   * the prefix landed meanwhile), else with nothing. Calls after the first do nothing.
+   */
+  begin(prefix: string): (entries?: [string, string][]) => void {
+    let state = this.reading.get(prefix);
+    if (!state) {
+      state = { readers: 0, written: false };
+      this.reading.set(prefix, state);
+      this.count(prefix, 1);
+    }
+    state.readers++;
+    const read = state;
+    let open = true;
+    return (entries) => {
+      if (!open) return;
+      open = false;
+      if (--read.readers === 0 && this.reading.get(prefix) === read) {
+        this.reading.delete(prefix);
+        this.count(prefix, -1);
+      }
+      if (entries && !read.written && entries.length <= this.maxEntries) this.keep(prefix, entries);
+    };
+  }
+
+  /** After a write of these keys landed (or may have): the scans they fall under are dropped. */
+  wrote(keys: Iterable<string>): void {
+    if (this.roots.size === 0) return;
+    for (const key of keys) {
+      if (!this.roots.has(rootOf(key))) continue;
+      for (let i = key.indexOf('/'); i !== -1; i = key.indexOf('/', i + 1)) {
+        const prefix = key.slice(0, i + 1);
+        this.drop(prefix);
+        const state = this.reading.get(prefix);
+        if (state) state.written = true;
+      }
+    }
+  }
+
+  private keep(prefix: string, entries: [string, string][]): void {
+    this.drop(prefix);
+    this.kept.set(prefix, entries);
+    this.count(prefix, 1);
+    this.chars += prefix.length + size(entries);
+    for (const [oldest] of this.kept) {
+      if (this.chars <= this.maxChars) break;
+      this.drop(oldest);
+    }
+  }
+
+  private drop(prefix: string): void {
+    const entries = this.kept.get(prefix);
+    if (entries === undefined) return;
+    this.kept.delete(prefix);
+    this.count(prefix, -1);
+    this.chars -= prefix.length + size(entries);
+  }
+
+  private count(prefix: string, by: number): void {
+    const root = rootOf(prefix);
+    const n = (this.roots.get(root) ?? 0) + by;
+    if (n === 0) this.roots.delete(root);
+    else this.roots.set(root, n);
+  }
+}
+
+const size = (entries: [string, string][]): number => entries.reduce((sum, [key, text]) => sum + key.length + text.length, 0);
