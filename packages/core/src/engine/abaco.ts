@@ -245,8 +245,8 @@ export class Abaco {
     const leading = (task: () => Promise<unknown>) => () => (this.isLeader ? task() : Promise.resolve());
     if (this.ctx.settings.autoscaling) every(this.ctx.settings.autoscaleIntervalMs, leading(() => this.autoscaler.tick()));
     every(this.ctx.settings.cronIntervalMs, leading(() => this.cron.tick()));
+    every(60_000, leading(() => this.logs.sweep()));
     every(this.ctx.settings.healthCheckIntervalMs, () => recover(this.ctx, recovery));
-    every(60_000, () => this.logs.sweep());
   }
 
   private lifecycle(): ActorLifecycle {

@@ -148,13 +148,14 @@ export class Autoscaler {
   }
 
   /**
-   * Frees up to `most` places held beyond the target: idle workers at once; then starting ones,
-   * which stop before they take a message, and busy ones, which stop after their current execution.
+   * Frees up to `most` places held beyond the target on this node: idle workers at once; then
+   * starting ones, which stop before they take a message, and busy ones, which stop after their
+   * current execution. Workers of other nodes hold no place here, and are theirs to stop.
    */
   private async reclaim(p: Pool, most: number): Promise<number> {
     let freed = await this.retireIdle(p, () => true, most);
     const busyLast = (w: Worker) => (w.status === 'BUSY' ? 1 : 0);
-    for (const w of [...p.workers].sort((a, b) => busyLast(a) - busyLast(b))) {
+    for (const w of p.workers.filter((w) => this.pool.isAlive(w.id)).sort((a, b) => busyLast(a) - busyLast(b))) {
       if (p.count <= p.target || freed >= most) break;
       await this.pool.stop(p.actor, w.id);
       p.count--;
