@@ -26,7 +26,7 @@ const actor = { tenant: 'T', id: 'A1' } as Actor;
 const written = (ops: BatchOp[]) => ops.reduce((n, op) => n + (op.type === 'put' && typeof op.value === 'string' ? op.value.length : op.type === 'put' && typeof (op.value as { logs?: unknown }).logs === 'string' ? (op.value as { logs: string }).logs.length : 0), 0);
 
 t.test('a running log is written in chunks: each flush writes only the output since the last; readers see it all', async (t) => {
-  const { logs, batches } = await logStore(t);
+  const { logs, store, batches } = await logStore(t);
   const writer = logs.writer(actor, 'E1');
   writer.append('a'.repeat(3000));
   await eventually(async () => (await logs.read(actor, 'E1')).length === 3000);
@@ -35,7 +35,7 @@ t.test('a running log is written in chunks: each flush writes only the output si
   t.same(batches.map(written), [3000, 1000], 'the second flush wrote the 1,000 new characters, not the 4,000 of the log');
   t.equal(await logs.read(actor, 'E1'), 'a'.repeat(3000) + 'b'.repeat(1000));
   writer.append('c');
-  await writer.finish(60);
+  await store.batch(await writer.finishOps(60));
   t.equal(await logs.read(actor, 'E1'), `${'a'.repeat(3000)}${'b'.repeat(1000)}c`, 'the finished log is whole');
   t.match(batches.at(-1), [{ type: 'put', value: { logs: /c$/ } }], 'written whole once, when the execution ended');
 });
@@ -45,7 +45,7 @@ t.test('the chunks go once the log is finished, and the log goes when it expires
   const writer = logs.writer(actor, 'E2');
   writer.append('line\n');
   await eventually(async () => (await logs.read(actor, 'E2')) === 'line\n');
-  await writer.finish(60);
+  await store.batch(await writer.finishOps(60));
   const left: string[] = [];
   for await (const [key] of store.scan('lchunk/')) left.push(key);
   t.same(left, []);

@@ -100,13 +100,15 @@ export class LogStore {
   }
 }
 
-/** Writes one execution's log: each flush adds a chunk of what came since the last one; `finish` writes the whole log. */
+/** Writes one execution's log: each flush adds a chunk of what came since the last one; `finishOps` gives the writes of the whole log. */
 export class LogWriter {
   private text = '';
   /** How much of `text` is in chunks already, and how many chunks hold it. */
   private chunked = 0;
   private chunkCount = 0;
   private full = false;
+  /** Whether the final writes were taken: what comes later is not kept. */
+  private finished = false;
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
 
@@ -117,7 +119,7 @@ export class LogWriter {
   ) {}
 
   append(chunk: string): void {
-    if (this.full) return;
+    if (this.full || this.finished) return;
     const room = this.ctx.settings.logMaxChars - this.text.length;
     if (chunk.length > room) {
       this.text += chunk.slice(0, room) + TRUNCATED;
@@ -131,19 +133,25 @@ export class LogWriter {
     }, FLUSH_MS);
   }
 
-  /** Writes the whole log with its expiry (the execution has ended), removing its chunks. */
-  async finish(ttlSeconds: number): Promise<void> {
+  /**
+   * The writes that end the log (the whole log with its expiry, removing its chunks), for the
+   * caller to write with the execution's final record; answered once the flushes before are
+   * written. What is appended after is not kept.
+   */
+  async finishOps(ttlSeconds: number): Promise<BatchOp[]> {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    this.finished = true;
+    await this.flushing;
     const key = this.key();
     const expiresAt = expiryTime(this.ctx, ttlSeconds);
     const chunks = Array.from({ length: this.chunkCount }, (_, n): BatchOp => ({ type: 'del', key: keys.logChunk(key, n) }));
-    await this.write([
+    return [
       { type: 'put', key, value: { logs: this.text, expiresAt } satisfies LogRecord },
       { type: 'put', key: keys.expiry(expiresAt, key), value: key },
       { type: 'del', key: keys.openLog(key) },
       ...chunks,
-    ]);
+    ];
   }
 
   /**

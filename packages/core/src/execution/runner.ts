@@ -12,6 +12,7 @@ import type { StateStore } from '../registry/state.js';
 import type { BindMount, ContainerRuntime, ContainerSpec, ExitInfo, RunningContainer } from '../runtime/runtime.js';
 import { indexOps, withIndex } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
+import type { BatchOp } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
 import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
@@ -76,24 +77,19 @@ export class Runner {
       // execution as ERROR and never runs it again (its container may have started and had effects).
       await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
       const user = this.containerUser(actor, message);
-      await this.deps.relay.openResults(`r-${execution.id}`, socketPath, fileOwner(user), (data) => {
-        pendingResults.push(this.deps.results.push(actor, execution.id, data));
-      });
-      if (message.binaryPath !== null) {
-        await this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, message.binaryPath, fileOwner(user));
-        mounts.push({ hostPath: fifoPath, containerPath: '/_abaco_binary_data', readOnly: true });
-      }
+      // The helper's sockets and the records the context needs, all at once.
+      const [state, configs] = await Promise.all([
+        this.deps.state.current(actor),
+        this.deps.configs.configsFor(actor),
+        this.deps.relay.openResults(`r-${execution.id}`, socketPath, fileOwner(user), (data) => {
+          pendingResults.push(this.deps.results.push(actor, execution.id, data));
+        }),
+        message.binaryPath !== null && this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, message.binaryPath, fileOwner(user)),
+        actor.token && this.deps.nonces.issueExecutionToken(actor, execution.id).then((issued) => (token = issued)),
+      ]);
+      if (message.binaryPath !== null) mounts.push({ hostPath: fifoPath, containerPath: '/_abaco_binary_data', readOnly: true });
       mounts.push(...actor.mounts.map((m) => ({ hostPath: m.host_path, containerPath: m.container_path, readOnly: m.mode !== 'rw' })));
-      if (actor.token) token = await this.deps.nonces.issueExecutionToken(actor, execution.id);
-      const env = executionEnv({
-        actor,
-        workerId,
-        executionId: execution.id,
-        message,
-        state: await this.deps.state.current(actor),
-        configs: await this.deps.configs.configsFor(actor),
-        accessToken: token ?? '',
-      });
+      const env = executionEnv({ actor, workerId, executionId: execution.id, message, state, configs, accessToken: token ?? '' });
       container = await this.deps.runtime.run({
         image: actor.image,
         env,
@@ -106,18 +102,20 @@ export class Runner {
       });
       const running = container;
       if (halted) await running.kill();
-      await this.ctx.store.update<Worker>(keys.worker(actor.tenant, actor.id, workerId), (w) => (w ? { ...w, cid: running.id } : undefined));
+      // Written while the container runs: a short one is not held up by it.
+      const cidWritten = this.ctx.store.update<Worker>(keys.worker(actor.tenant, actor.id, workerId), (w) => (w ? { ...w, cid: running.id } : undefined));
+      cidWritten.catch(() => {}); // seen by the await below
       const logsRead = (async () => {
         for await (const chunk of running.logs) log.append(chunk.text);
       })();
       const exit = await running.wait();
       // The output normally ends with the container; a backend stream that does not is not waited for.
       await Promise.race([logsRead, new Promise((resolve) => setTimeout(resolve, LOGS_GRACE_MS).unref())]);
+      await cidWritten;
       const usage = await running.usage();
       await this.deps.relay.closeResults(`r-${execution.id}`);
       await Promise.all(pendingResults);
-      await log.finish(this.deps.logs.ttlSeconds(actor));
-      await this.finalize(actor, lease, execKey, exit, usage);
+      await this.finalize(actor, lease, execKey, exit, usage, await log.finishOps(this.deps.logs.ttlSeconds(actor)));
       return 'finished';
     } catch (e) {
       const reason = (e as Error).message;
@@ -125,8 +123,7 @@ export class Runner {
       await this.deps.relay.closeResults(`r-${execution.id}`).catch(() => {});
       const failure = container ? `Execution failed: ${reason}` : `Could not start the container: ${reason}`;
       log.append(`${failure}\n`);
-      await log.finish(this.deps.logs.ttlSeconds(actor));
-      await this.fail(actor, lease, execKey, failure);
+      await this.fail(actor, lease, execKey, failure, await log.finishOps(this.deps.logs.ttlSeconds(actor)));
       return container ? 'finished' : 'start-failed';
     } finally {
       await stopHalt();
@@ -177,10 +174,10 @@ export class Runner {
     await this.ctx.store.update<Execution>(key, (e) => (e ? withIndex(e, { ...e, ...fields }) : undefined));
   }
 
-  /** Records the end of an execution and acknowledges its message in one atomic write. */
-  private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }): Promise<void> {
+  /** Records the end of an execution and its whole log (`logOps`), and acknowledges its message, in one atomic write. */
+  private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }, logOps: BatchOp[]): Promise<void> {
     const execution = await this.ctx.store.get<Execution>(key);
-    if (!execution) return this.deps.inbox.ack(actor.dbId, lease);
+    if (!execution) return this.deps.inbox.ack(actor.dbId, lease, logOps);
     const { StartedAt, FinishedAt } = exit.finalState;
     const finished: Execution = {
       ...execution,
@@ -193,16 +190,16 @@ export class Runner {
       exitCode: exit.exitCode,
       finalState: exit.finalState,
     };
-    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished)]);
+    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished), ...logOps]);
     await this.announce(actor, finished);
   }
 
-  /** Records an execution as ERROR with its reason, and acknowledges its message, atomically. */
-  async fail(actor: Actor, lease: Lease, key: string, reason: string): Promise<void> {
+  /** Records an execution as ERROR with its reason (and its whole log, `logOps`, when it has one), and acknowledges its message, atomically. */
+  async fail(actor: Actor, lease: Lease, key: string, reason: string, logOps: BatchOp[] = []): Promise<void> {
     const execution = await this.ctx.store.get<Execution>(key);
-    if (!execution) return this.deps.inbox.ack(actor.dbId, lease);
+    if (!execution) return this.deps.inbox.ack(actor.dbId, lease, logOps);
     const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
-    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed)]);
+    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed), ...logOps]);
     await this.announce(actor, failed);
   }
 

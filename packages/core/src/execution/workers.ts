@@ -256,10 +256,13 @@ class WorkerLoop {
           break;
         }
         this.running = true;
-        await this.pool.setStatus(actorRef, worker.id, 'BUSY');
+        // BUSY is written while the execution starts (it goes first on the worker's record).
+        const busy = this.pool.setStatus(actorRef, worker.id, 'BUSY');
+        busy.catch(() => {}); // seen by the await below
         const running = this.deps.runner.run(actor, worker.id, lease);
         this.killRunning = () => this.deps.bus.publish(topics.halt(actor!.dbId, lease.message.executionId), null);
         const outcome = await running;
+        await busy;
         this.killRunning = null;
         this.running = false;
         // A worker asked to stop while it ran is on its way out, not ready for another message.
