@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { request } from 'undici';
 
 export const ABACO_BIN = fileURLToPath(new URL('../packages/cli/bin/run.js', import.meta.url));
 
@@ -46,4 +47,25 @@ export async function startServe(args: string[], cwd: string, env: NodeJS.Proces
       return exited;
     },
   };
+}
+
+/** One call to a server's API with a bearer token (and a form body); the status and the parsed JSON envelope. */
+export async function call(url: string, token: string, method: 'GET' | 'POST' | 'DELETE', path: string, form?: Record<string, string>): Promise<{ status: number; json: any }> {
+  const response = await request(`${url}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}) },
+    body: form ? new URLSearchParams(form).toString() : undefined,
+  });
+  return { status: response.statusCode, json: await response.body.json() };
+}
+
+/** Polls `check` every 100 ms until it answers something truthy, and returns that; fails after `ms`. */
+export async function until<T>(what: string, check: () => Promise<T | false | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const answer = await check();
+    if (answer) return answer;
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
