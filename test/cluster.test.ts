@@ -81,6 +81,11 @@ await withPostgres('abaco serve --store postgres://...', () => {
       t.ok(nodes.every((n) => n.capacity > 0));
     }
     t.equal((await call(b.url, 'not-a-token', 'GET', '/actors/v2/admin/nodes')).status, 401);
+    await t.rejects(
+      startServe(['--config', 'abaco.json', '--store', store.toString(), '--node-id', 'node-c', '--data-dir', 'elsewhere'], dir),
+      /This node's secret key\s+\(\S+elsewhere\/secret\.key\) is not the one the\s+other\s+nodes of this store use/,
+      'a node whose secret key differs from the cluster\'s is refused',
+    );
 
     t.equal(await a.stop(), 0, 'the leader stops cleanly');
     const taken = await until('node B to lead', async () => {
