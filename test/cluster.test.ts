@@ -1,13 +1,31 @@
 // Two `abaco serve` nodes on one PostgreSQL (process runtime): what one accepts, the cluster runs
 // once; each node settles only its own workers; one leader.
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { freshSchema, url, withPostgres } from '../packages/store-postgres/test/postgres.js';
-import { call, startServe, until } from './serve-helpers.js';
+import { ABACO_BIN, call, startServe, until } from './serve-helpers.js';
 
 const TOKEN = 'cluster-admin-token';
+
+/** What `abaco nodes list` prints for a server. */
+const nodesList = (url: string) => execFileSync(process.execPath, [ABACO_BIN, 'nodes', 'list', '--url', url, '--token', TOKEN], { encoding: 'utf8' });
+
+t.test('abaco serve without --store is one node, the leader, on its embedded store; a restart replaces its record', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'abaco-node-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'abaco.json'), JSON.stringify({ runtime: 'process', adminToken: TOKEN }));
+  for (const run of ['first run', 'after a restart']) {
+    const server = await startServe(['--config', 'abaco.json'], dir);
+    const { nodes, leader } = (await call(server.url, TOKEN, 'GET', '/actors/v2/admin/nodes')).json.result;
+    t.same(nodes.map((n: { id: string; leader: boolean; alive: boolean }) => [n.id, n.leader, n.alive]), [[`${hostname()}:pid${server.child.pid}`, true, true]], `${run}: its id is the host name and (on a port the system chose) the process id`);
+    t.equal(leader, nodes[0].id);
+    t.match(nodesList(server.url), new RegExp(`^ID +LEADER +ALIVE +HEARTBEAT +CAPACITY +WORKERS +RUNTIME +HOST IP +STARTED\\n${nodes[0].id.replace(/[.]/g, '\\.')} +yes +yes +\\d+ seconds? ago +\\d+ +0 +process `), 'abaco nodes list shows it');
+    t.equal(await server.stop(), 0);
+  }
+});
 
 await withPostgres('abaco serve --store postgres://...', () => {
   t.test('two nodes on one PostgreSQL: a node starting leaves the other\'s running execution alone, messages sent to one node run once each, one leader', async (t) => {
