@@ -46,7 +46,8 @@ await withPostgres('abaco serve --store postgres://...', () => {
     const store = new URL(url!);
     store.searchParams.set('schema', schema);
     const shown = `${new URL(url!).toString()} (schema ${schema})`;
-    const node = (id: string) => startServe(['--config', 'abaco.json', '--store', store.toString(), '--node-id', id], dir);
+    const node = (id: string, storeFrom: 'flag' | 'env' = 'flag') =>
+      storeFrom === 'flag' ? startServe(['--config', 'abaco.json', '--store', store.toString(), '--node-id', id], dir) : startServe(['--config', 'abaco.json', '--node-id', id], dir, { ABACO_STORE: store.toString() });
 
     const a = await node('node-a');
     t.teardown(() => a.stop());
@@ -56,7 +57,7 @@ await withPostgres('abaco serve --store postgres://...', () => {
     const execution = (url: string) => call(url, TOKEN, 'GET', `/actors/v2/${held.id}/executions/${holdId}`).then((r) => r.json.result);
     await until('the held execution to run on node A', async () => (await execution(a.url)).status === 'RUNNING');
 
-    const b = await node('node-b');
+    const b = await node('node-b', 'env');
     t.teardown(() => b.stop());
     t.ok(b.lines.includes(`store: ${shown}; node: node-b`), 'the second does not');
     await new Promise((r) => setTimeout(r, 1000)); // several health passes of node B
