@@ -35,7 +35,7 @@ import { SearchService } from '../search/search.js';
 import { ProcessRuntime } from '../runtime/process-runtime.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import { LevelStore } from '../store/level-store.js';
-import type { Store } from '../store/store.js';
+import { UNCHANGED, type Store } from '../store/store.js';
 import type { EngineContext } from './context.js';
 import { soleLeader, type Leadership } from './leadership.js';
 import { NodeRegistry } from './nodes.js';
@@ -151,7 +151,9 @@ export class Abaco {
     const leadership = options.cluster?.leadership ?? soleLeader;
     const node = new NodeRegistry(ctx, { id: options.nodeId ?? newId(), leadership, solo });
     const installation = (await store.update<string>('meta/installation', (current) => current ?? newId()))!;
-    await buildExecutionIndex(store, log);
+    // Nodes starting together build the search index once: one at a time, holding a record locked.
+    if (solo) await buildExecutionIndex(store, log);
+    else await store.update('lock/execution-index', async () => (await buildExecutionIndex(store, log), UNCHANGED));
     const abaco = new Abaco(ctx, {
       installation: solo ? installation : `${installation} ${node.id}`,
       node,
