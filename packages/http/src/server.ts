@@ -5,6 +5,7 @@ import { Authenticator } from './auth/identify.js';
 import { registerBodyParsers } from './body.js';
 import { apiOf, envelope, errorStatus, NO_ROUTE } from './envelope.js';
 import { Metrics } from './metrics.js';
+import { registerOpenApi, serveOpenApi } from './openapi.js';
 import { resolveOptions, type ServerOptions } from './options.js';
 import { API_PREFIXES, mount, routeEntries, routeTable } from './route.js';
 import { actorRoutes } from './routes/actors.js';
@@ -42,6 +43,7 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
     done();
   });
   registerBodyParsers(app, options);
+  await registerOpenApi(app, app.abacoRoutes, options);
 
   app.setErrorHandler((error, request, reply) => {
     const { code, message, unexpected } = errorStatus(error, options.maxMessageBytes);
@@ -54,6 +56,7 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   for (const { prefix, api } of API_PREFIXES) await app.register(async (scope) => mount(scope, apiRoutes, prefix, api, context), { prefix });
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(abaco)));
   mount(app, operatorRoutes, '', 'v2', context);
+  serveOpenApi(app);
   return app;
 }
 
