@@ -1,30 +1,14 @@
-import { camelToSnake, LEVELS, type Casing } from '@abaco/core';
-
-/** A JSON schema of an input object as core's model keeps it (camelCase property names). */
-export interface InputSchema {
-  type: 'object';
-  properties: Record<string, Record<string, unknown>>;
-  required?: string[];
-}
+import { actorInputSchema, aliasInputSchema, camelToSnake, configInputSchema, LEVELS, nonceInputSchema, type Casing, type InputSchema } from '@abaco/core';
 
 /**
- * The input schemas core's services validate bodies with (`validateInput`), read from core's own
- * model modules so the document and the server share one source. Core's index does not export them
- * yet: they are loaded from the modules beside its entry point.
+ * The bodies of the routes that register or change records, by the kind of record: the input
+ * schemas core's services validate bodies with (`validateInput`), so the document and the server share one source.
  */
-async function modelSchema(module: string, name: string): Promise<InputSchema> {
-  const loaded = (await import(new URL(`./model/${module}.js`, import.meta.resolve('@abaco/core')).href)) as Record<string, InputSchema>;
-  const schema = loaded[name];
-  if (!schema) throw new Error(`@abaco/core's model/${module} has no ${name}`);
-  return schema;
-}
-
-/** The bodies of the routes that register or change records, by the kind of record. */
 export const INPUTS = {
-  actor: await modelSchema('actor', 'actorInputSchema'),
-  alias: await modelSchema('alias', 'aliasInputSchema'),
-  config: await modelSchema('config', 'configInputSchema'),
-  nonce: await modelSchema('nonce', 'nonceInputSchema'),
+  actor: actorInputSchema,
+  alias: aliasInputSchema,
+  config: configInputSchema,
+  nonce: nonceInputSchema,
   /** What a permission grant reads (core checks it field by field: a user and one of the levels). */
   permission: {
     type: 'object',
