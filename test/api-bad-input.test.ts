@@ -90,6 +90,7 @@ t.test('bad input on every route: a 4xx in the envelope, never a 500, and nothin
     ['POST', '/actors/v2/aliases', { as: 'alice', json: { alias: 'wc', actorId: id } }, 400, /Alias wc already exists/],
     ['POST', '/actors/v2/aliases', { as: 'alice', json: { alias: 'bad/alias', actorId: id } }, 400, /forbidden character/],
     ['POST', '/actors/v2/aliases', { as: 'alice', json: { alias: 'admin', actorId: id } }, 400, /reserved word/],
+    ['POST', '/actors/v2/aliases', { as: 'alice', json: { alias: 'openapi.json', actorId: id } }, 400, /reserved word/],
     ['POST', '/actors/v2/aliases', { as: 'alice', json: { actorId: id } }, 400, /'alias'/],
     ['PUT', '/actors/v2/aliases/wc', { as: 'alice', json: { alias: 'other', actorId: id } }, 400, /alias itself cannot be updated/],
     ['POST', '/actors/v2/configs', { as: 'alice', json: { name: 'cfg', value: 'v', actors: id, isSecret: false } }, 400, /Config cfg already exists/],

@@ -17,6 +17,6 @@ export const aliasInputSchema: InputSchema = {
 };
 
 /** Words an alias may not be, since they name routes under /actors. */
-export const RESERVED_ALIAS_WORDS = ['executions', 'nonces', 'logs', 'messages', 'adapters', 'admin'];
+export const RESERVED_ALIAS_WORDS = ['executions', 'nonces', 'logs', 'messages', 'adapters', 'admin', 'openapi.json'];
 /** Characters an alias may not contain (a dot is allowed). */
 export const FORBIDDEN_ALIAS_CHARS = ['\\', ' ', '"', ':', '/', '?', '#', '[', ']', '@', '!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '='];
