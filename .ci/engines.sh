@@ -51,7 +51,8 @@ engines_start() {
   export DOCKER_HOST="unix://$ENGINES_DIR/docker.sock"
   export CONTAINER_HOST="unix://$ENGINES_DIR/podman.sock"
   for _ in $(seq 1 50); do docker -H "$DOCKER_HOST" info >/dev/null 2>&1 && break; sleep 0.2; done
-  bash "$(dirname "${BASH_SOURCE[0]}")/../test/images/build.sh"
+  bash "$(dirname "${BASH_SOURCE[0]}")/../test/images/build.sh" || return 1
+  bash "$(dirname "${BASH_SOURCE[0]}")/../packages/client/runner/build-image.sh"
 }
 
 engines_stop() {

@@ -3,3 +3,6 @@ export { AbacoError, BadRequestError, ForbiddenError, NotFoundError, Unauthentic
 export type { ClientOptions, Credentials, Query } from './transport.js';
 export type { Message, SendOptions } from './resources/messages.js';
 export type * from './records.js';
+export { AbacoExecutor, NODE_FUNC_IMAGE, type ExecutorOptions } from './executor.js';
+export { AbacoFuture } from './executor-future.js';
+export { CancelledError, NoResultError, RemoteError, ResultFormatError, type RemoteFailure } from './executor-errors.js';
