@@ -106,8 +106,11 @@ export class AbacoFuture<T> {
     }
   }
 
-  /** The execution's next result: waits for none, but when the execution has finished and none is left, a {@link NoResultError}. */
-  private async nextResult(): Promise<Uint8Array | undefined> {
+  /**
+   * The execution's next result, or undefined while there is none yet; when the execution has
+   * finished and none is left, a {@link NoResultError} saying `what` is missing.
+   */
+  private async nextResult(what = 'a result'): Promise<Uint8Array | undefined> {
     const result = await this.client.executions.result(this.actorId, this.executionId);
     if (result.length > 0) return result;
     const execution = await this.execution();
@@ -116,7 +119,7 @@ export class AbacoFuture<T> {
     if (last.length > 0) return last;
     this.throwIfCancelled();
     const why = execution.statusMessage ? `: ${execution.statusMessage}` : '';
-    throw new NoResultError(`Execution ${this.executionId} ended (${execution.status}, exit code ${execution.exitCode ?? 'none'}${why}) without a result; see its logs.`, this.executionId);
+    throw new NoResultError(`Execution ${this.executionId} ended (${execution.status}, exit code ${execution.exitCode ?? 'none'}${why}) without ${what}; see its logs.`, this.executionId);
   }
 
   /** The outcome whose first part is `first`: its other parts read in order, checked, joined and decoded. */
@@ -130,7 +133,7 @@ export class AbacoFuture<T> {
     const payloads = [head.payload];
     for (let part = 2; part <= head.parts; part++) {
       let datagram: Uint8Array | undefined;
-      for (let delay = FIRST_POLL_MS; !(datagram = await this.nextResult()); delay = Math.min(delay * 1.5, this.settings.pollMs)) await sleep(delay);
+      for (let delay = FIRST_POLL_MS; !(datagram = await this.nextResult(`part ${part} of ${head.parts} of its result`)); delay = Math.min(delay * 1.5, this.settings.pollMs)) await sleep(delay);
       const next = readPart(datagram);
       if (typeof next === 'string') throw bad(next);
       if (next.part !== part || next.parts !== head.parts) throw bad(`part ${next.part} of ${next.parts} where part ${part} of ${head.parts} was due`);

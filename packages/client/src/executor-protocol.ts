@@ -40,7 +40,7 @@ function sourceOf(fn: Function): string {
 
 /** A datagram's part number, the number of parts, and its payload; or why it is not a part. */
 export function readPart(datagram: Uint8Array): { part: number; parts: number; payload: Uint8Array } | string {
-  const head = new TextDecoder().decode(datagram.subarray(0, 16));
+  const head = new TextDecoder().decode(datagram.subarray(0, 24)); // the longest header: 19 bytes
   const match = HEADER.exec(head);
   if (!match) return 'a result without the runner\'s header (ABX1 <part> <parts>)';
   const payload = datagram.subarray(match[0].length);

@@ -53,6 +53,16 @@ t.test('a throw rejects the future with the remote name, message and stack', asy
     throw 'a string';
   }), { name: 'RemoteError', message: 'A non-Error value was thrown: a string' });
   await t.rejects(executor.blockingCall(() => process.exit(0)), NoResultError, 'a call that exits without answering');
+  const seen: number[] = [];
+  const mapping = async () => {
+    const fails = (x: number) => {
+      if (x === 3) throw new Error('three');
+      return x;
+    };
+    for await (const value of executor.map(fails, [0, 1, 2, 3, 4, 5, 6, 7], { concurrency: 3 })) seen.push(value);
+  };
+  await t.rejects(mapping(), { name: 'RemoteError', message: 'three' }, 'map throws the first failure in its turn');
+  t.same(seen, [0, 1, 2], 'after the results before it');
 });
 
 t.test('a large result is split into parts and joined; past maxResultBytes it is refused', async (t) => {
@@ -150,7 +160,7 @@ t.test('the runner takes the message as data; the client checks what comes back 
     ['ABX1 2 2\n{"ok":true}', 'ResultFormatError', /part 2 first/],
     ['{"ok":true,"value":1}', 'ResultFormatError', /without the runner's header/],
     ['ABX1 1 1\n{"ok":', 'ResultFormatError', /not UTF-8 JSON/],
-    ['ABX1 1 2\n{"ok":', 'NoResultError', /ended \(COMPLETE, exit code 0\) without a result/],
+    ['ABX1 1 2\n{"ok":', 'NoResultError', /ended \(COMPLETE, exit code 0\) without part 2 of 2 of its result/],
   ];
   for (const [datagram, name, message] of cases) {
     const sent = await client.messages.sendJson(forged.id, { abaco_executor: 1 }, { env: { FORGED: datagram } });
