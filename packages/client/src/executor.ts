@@ -2,6 +2,8 @@ import type { AbacoClient } from './client.js';
 import { AbacoFuture } from './executor-future.js';
 import { callMessage, DEFAULT_RESULT_BYTES, MAX_RESULT_BYTES } from './executor-protocol.js';
 
+const CLOSED = 'The executor was closed before the call answered.';
+
 /** The image of the function runner: built by packages/client/runner/build-image.sh, built into the process runtime. */
 export const NODE_FUNC_IMAGE = 'abacosamples/node_func';
 
@@ -93,6 +95,7 @@ export class AbacoExecutor {
     if (this.closed) throw new Error('The executor is closed.');
     const { executionId } = await this.client.messages.sendJson(this.actorId, callMessage(fn, args, this.options.maxResultBytes));
     const future = new AbacoFuture<Awaited<R>>(this.client, this.actorId, executionId, this.options);
+    if (this.closed) future.abandon(CLOSED); // closed while the message was on its way
     this.running.add(future);
     const forget = () => this.running.delete(future);
     future.result().then(forget, forget);
@@ -134,7 +137,7 @@ export class AbacoExecutor {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    for (const future of this.running) future.abandon('The executor was closed before the call answered.');
+    for (const future of this.running) future.abandon(CLOSED);
     if (this.owned) await this.client.actors.delete(this.actorId);
   }
 
