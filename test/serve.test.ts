@@ -57,10 +57,10 @@ t.test('abaco serve --runtime auto without an engine warns loudly that actors ru
   t.match(warning, /^WARNING: actors run as host processes, with NO ISOLATION: no container engine is reachable\.$/m);
   t.match(warning, /no-docker\.sock[\s\S]*no-podman\.sock/, 'naming the engines it tried');
   t.match(warning, process.getuid!() === 0 ? /running as the uid:gid that the "userIds" setting gives the actor's owner, else as "defaultContainerUser"/ : /running as \S+ \(uid \d+\), the user running abaco serve/, 'saying as whom actors run');
-  t.match(warning, /images: abacosamples\/wc, abacosamples\/test, jstubbs\/abaco_test, abacosamples\/sleep_loop, test\/hello, test\/env \(add others with an \"images\" map in the --config file\); absolute paths of host executables: refused/);
+  t.match(warning, /images: abacosamples\/wc, abacosamples\/test, jstubbs\/abaco_test, abacosamples\/sleep_loop, abacosamples\/node_func, test\/hello, test\/env \(add others with an \"images\" map in the --config file\); absolute paths of host executables: refused/);
   t.match(warning, /start Docker or Podman/);
   t.match(warning, /--runtime process/, 'and how to silence it');
-  t.ok(server.lines.includes('runtime: process (host processes, no isolation); images: abacosamples/wc, abacosamples/test, jstubbs/abaco_test, abacosamples/sleep_loop, test/hello, test/env (add others with an "images" map in the --config file); absolute paths of host executables: refused'), 'the start lines name the runtime and its images');
+  t.ok(server.lines.includes('runtime: process (host processes, no isolation); images: abacosamples/wc, abacosamples/test, jstubbs/abaco_test, abacosamples/sleep_loop, abacosamples/node_func, test/hello, test/env (add others with an "images" map in the --config file); absolute paths of host executables: refused'), 'the start lines name the runtime and its images');
 
   const token = readFileSync(join(dir, 'abaco-data', 'admin-token'), 'utf8').trim();
   const refused = (await call(server.url, token, 'POST', '/actors/v2', { image: '/bin/sh' })).json.result;
@@ -75,7 +75,7 @@ t.test('abaco serve --runtime auto without an engine warns loudly that actors ru
   const allowed = await startServe(['--config', 'abaco.json', '--runtime', 'process', '--allow-host-executables'], dir);
   t.teardown(() => allowed.stop());
   t.notMatch(allowed.stderr(), /WARNING/, '--runtime process: no warning');
-  t.ok(allowed.lines.includes('runtime: process (host processes, no isolation); images: abacosamples/wc, abacosamples/test, jstubbs/abaco_test, abacosamples/sleep_loop, test/hello, test/env (add others with an "images" map in the --config file); absolute paths of host executables: allowed (--allow-host-executables)'));
+  t.ok(allowed.lines.includes('runtime: process (host processes, no isolation); images: abacosamples/wc, abacosamples/test, jstubbs/abaco_test, abacosamples/sleep_loop, abacosamples/node_func, test/hello, test/env (add others with an "images" map in the --config file); absolute paths of host executables: allowed (--allow-host-executables)'));
   const env = (await call(allowed.url, token, 'POST', '/actors/v2', { image: '/usr/bin/env' })).json.result;
   const executionId = (await call(allowed.url, token, 'POST', `/actors/v2/${env.id}/messages`, { message: 'ran on the host' })).json.result.execution_id;
   let execution: any;

@@ -4,7 +4,7 @@ import type { ContainerSpec } from '../src/runtime/runtime.js';
 import { admin, alice, engine } from './helpers.js';
 import { eventually, finished, runningEngine } from './pipeline-helpers.js';
 
-const SAMPLES = ['abacosamples/wc', 'abacosamples/test', 'jstubbs/abaco_test', 'abacosamples/sleep_loop'];
+const SAMPLES = ['abacosamples/wc', 'abacosamples/test', 'jstubbs/abaco_test', 'abacosamples/sleep_loop', 'abacosamples/node_func'];
 
 /** Runs `image` on a process runtime with no image map of its own; resolves with its output and exit code. */
 async function run(image: string, env: Record<string, string>, runtime = new ProcessRuntime()): Promise<{ out: string; exitCode: number }> {
