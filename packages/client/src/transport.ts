@@ -16,6 +16,11 @@ export interface ClientOptions {
   retryDelayMs?: number;
   /** The fetch to use (default the global one: undici's in Node, the browser's). */
   fetch?: typeof fetch;
+  /**
+   * Told of every JSON answer that succeeded, as the server shows it (before the client turns its
+   * keys into camelCase): for tools that print the server's answer itself, like the CLI's `--json`.
+   */
+  onAnswer?: (answer: Envelope<unknown>) => void;
 }
 
 export type Method = 'GET' | 'POST' | 'PUT' | 'DELETE';
@@ -69,7 +74,7 @@ export class Transport {
         }
         throw new AbacoError(`Could not reach the Abaco server at ${this.options.url}: ${(cause as Error).message}`, undefined, request, { cause });
       }
-      if (response.ok) return response;
+      if (response.ok) return this.observed(response);
       if (attempt < tries && RETRIED_STATUSES.has(response.status)) {
         await response.body?.cancel();
         await this.pause(attempt, response.headers.get('retry-after'));
@@ -89,6 +94,14 @@ export class Transport {
   /** The result of a request's envelope. */
   async result<T>(call: Call): Promise<T> {
     return (await this.envelope<T>(call)).result;
+  }
+
+  /** The response, after `onAnswer` has read a copy of it (JSON answers only). */
+  private async observed(response: Response): Promise<Response> {
+    if (!this.options.onAnswer || !response.headers.get('content-type')?.includes('json')) return response;
+    const body = (await response.clone().json()) as Envelope<unknown>;
+    this.options.onAnswer({ message: body.message, result: body.result, ...(body.metadata ? { metadata: body.metadata } : {}) });
+    return response;
   }
 
   private url(call: Call): string {
