@@ -49,11 +49,35 @@ export class Executions {
     await this.transport.send({ method: 'DELETE', path: `/${seg(actor)}/executions/${seg(executionId)}` });
   }
 
-  /** Polls the execution until it is COMPLETE or ERROR (every `intervalMs`, 250 by default), and answers it. */
-  async wait(actor: string, executionId: string, { intervalMs = 250, signal }: { intervalMs?: number; signal?: AbortSignal } = {}): Promise<ExecutionRecord> {
+  /**
+   * Polls the execution until it is COMPLETE or ERROR (every `intervalMs`, 250 by default), and
+   * answers it; `onPoll` is shown the execution each time it is read.
+   */
+  async wait(
+    actor: string,
+    executionId: string,
+    { intervalMs = 250, signal, onPoll }: { intervalMs?: number; signal?: AbortSignal; onPoll?: (execution: ExecutionRecord) => void } = {},
+  ): Promise<ExecutionRecord> {
     for (;;) {
       const execution = await this.get(actor, executionId);
+      onPoll?.(execution);
       if (FINISHED.has(execution.status)) return execution;
+      signal?.throwIfAborted();
+      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    }
+  }
+
+  /**
+   * The execution's output as it comes: each new piece of its logs, polled every `intervalMs` (250
+   * by default), until it has finished and its last output is given.
+   */
+  async *followLogs(actor: string, executionId: string, { intervalMs = 250, signal }: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<string, void, undefined> {
+    for (let given = 0; ; ) {
+      const finished = FINISHED.has((await this.get(actor, executionId)).status);
+      const logs = await this.logs(actor, executionId);
+      if (logs.length > given) yield logs.slice(given);
+      given = Math.max(given, logs.length);
+      if (finished) return;
       signal?.throwIfAborted();
       await new Promise((resolve) => setTimeout(resolve, intervalMs));
     }

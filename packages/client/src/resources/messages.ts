@@ -60,7 +60,8 @@ export class Messages {
     await this.transport.send({ method: 'DELETE', path: `/${seg(actor)}/messages` });
   }
 
-  private async post(actor: string, message: Message, options: SendOptions): Promise<SentMessage> {
+  /** Sends a message of any kind (text, JSON or bytes): for callers that choose the kind at run time. */
+  async post(actor: string, message: Message, options: SendOptions = {}): Promise<SentMessage> {
     return camel(await this.transport.result(this.call(actor, message, options.env)));
   }
 
