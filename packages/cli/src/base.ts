@@ -1,6 +1,12 @@
+import { AbacoClient, AbacoError, type Credentials, type Envelope } from '@abaco/client';
 import { Command, Flags } from '@oclif/core';
-import { Api, ApiError } from './client/api.js';
-import { resolveProfile } from './client/profile.js';
+import { resolveProfile, type Profile } from './client/profile.js';
+
+/** A client of the server a profile names, with its token or nonce. */
+export function clientOf(profile: Profile, onAnswer?: (answer: Envelope<unknown>) => void): AbacoClient {
+  const credentials: Credentials = profile.token ? { token: profile.token } : profile.nonce ? { nonce: profile.nonce } : {};
+  return new AbacoClient({ url: profile.url, credentials, onAnswer });
+}
 
 /**
  * What every command that talks to a server shares: the profile and its overrides, `--json` for
@@ -16,13 +22,23 @@ export abstract class AbacoCommand extends Command {
     debug: Flags.boolean({ description: 'show stack traces of errors', helpGroup: 'GLOBAL' }),
   };
 
-  private cachedApi?: Api;
+  /**
+   * The server's last JSON answer, as it showed it (snake_case by default): what `--json` prints,
+   * and the message a deletion or an update answers with. The client's records are camelCase.
+   */
+  protected answer: Envelope<any> = { message: '', result: undefined };
+  private cachedClient?: AbacoClient;
 
-  protected async api(): Promise<Api> {
-    if (this.cachedApi) return this.cachedApi;
+  /** The profile this command runs with. */
+  protected async profile(): Promise<Profile & { name: string }> {
     const { flags } = await this.parse(this.constructor as typeof AbacoCommand);
-    this.cachedApi = new Api(resolveProfile(flags.profile as string | undefined, { url: flags.url as string | undefined, token: flags.token as string | undefined }));
-    return this.cachedApi;
+    return resolveProfile(flags.profile as string | undefined, { url: flags.url as string | undefined, token: flags.token as string | undefined });
+  }
+
+  /** The client of the profile's server. */
+  protected async client(): Promise<AbacoClient> {
+    this.cachedClient ??= clientOf(await this.profile(), (answer) => (this.answer = answer));
+    return this.cachedClient;
   }
 
   /** Prints `result` as JSON with --json, else as `human` renders it. */
@@ -31,9 +47,14 @@ export abstract class AbacoCommand extends Command {
     this.log(flags.json ? JSON.stringify(result, null, 2) : human());
   }
 
+  /** Prints the server's last answer with --json, else as `human` renders it. */
+  protected async showAnswer(human: () => string): Promise<void> {
+    return this.show(this.answer.result, human);
+  }
+
   protected override async catch(error: Error & { exitCode?: number; oclif?: { exit?: number } }): Promise<unknown> {
     const debug = process.argv.includes('--debug');
-    if (error instanceof ApiError || !(error.oclif || debug)) {
+    if (error instanceof AbacoError || !(error.oclif || debug)) {
       process.stderr.write(`Error: ${error.message}\n`);
       if (debug) process.stderr.write(`${error.stack}\n`);
       return this.exit(error.exitCode ?? 1);

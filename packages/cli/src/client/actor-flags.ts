@@ -1,3 +1,4 @@
+import type { ActorInput } from '@abaco/client';
 import { Flags } from '@oclif/core';
 import { readFileSync } from 'node:fs';
 
@@ -34,8 +35,8 @@ export function pairs(list: string[] | undefined, what: string): Record<string, 
   return out;
 }
 
-/** The actor description the flags (and the --file) give; only what was given. */
-export function actorBody(flags: Record<string, unknown>): Record<string, unknown> {
+/** The actor description the flags (and the --file, unchecked: the server validates it) give; only what was given. */
+export function actorBody(flags: Record<string, unknown>): Partial<ActorInput> {
   const body: Record<string, unknown> = flags.file ? JSON.parse(readFileSync(flags.file as string, 'utf8')) : {};
   const set = (key: string, value: unknown) => value !== undefined && (body[key] = value);
   set('image', flags.image);
@@ -55,5 +56,5 @@ export function actorBody(flags: Record<string, unknown>): Record<string, unknow
   set('privileged', flags.privileged);
   set('useContainerUid', flags['use-container-uid']);
   set('token', flags['access-token']);
-  return body;
+  return body as Partial<ActorInput>;
 }

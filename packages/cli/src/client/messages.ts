@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
-import { existsSync } from 'node:fs';
-import type { Api, Body } from './api.js';
+import type { Message } from '@abaco/client';
+import { existsSync, openAsBlob } from 'node:fs';
 import { pairs } from './actor-flags.js';
 
 export const messageArgs = {
@@ -13,11 +13,11 @@ export const messageFlags = {
   env: Flags.string({ char: 'e', description: 'environment variable KEY=VALUE for this execution (repeatable)', multiple: true }),
 };
 
-/** The body of a message POST: `--binary FILE`, JSON text with --json, else the string. */
-export function messageBody(message: string | undefined, flags: { binary?: string; json?: boolean }): Body {
+/** The message to send: the bytes of `--binary FILE`, JSON text with --json, else the string. */
+export async function messageOf(message: string | undefined, flags: { binary?: string; json?: boolean }): Promise<Message> {
   if (flags.binary) {
     if (!existsSync(flags.binary)) throw new Error(`No such file: ${flags.binary}`);
-    return { file: flags.binary };
+    return { bytes: await openAsBlob(flags.binary) };
   }
   if (flags.json) {
     try {
@@ -26,17 +26,8 @@ export function messageBody(message: string | undefined, flags: { binary?: strin
       throw new Error('With --json the message must be JSON text, e.g. \'{"words": 3}\'.');
     }
   }
-  return { form: { message: message ?? '' } };
+  return { text: message ?? '' };
 }
 
-export const envQuery = (env: string[] | undefined) => pairs(env, '--env');
-
-/** Polls an execution until it is COMPLETE or ERROR; `tick` is told its status each time. */
-export async function waitForExecution(api: Api, actor: string, execution: string, tick: (status: string) => void = () => {}): Promise<any> {
-  for (;;) {
-    const { result } = await api.call('GET', `/${encodeURIComponent(actor)}/executions/${execution}`);
-    tick(result.status);
-    if (result.status === 'COMPLETE' || result.status === 'ERROR') return result;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
+/** The `--env` pairs: environment variables of the execution. */
+export const envOf = (env: string[] | undefined) => ({ env: pairs(env, '--env') });

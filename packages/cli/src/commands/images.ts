@@ -11,8 +11,7 @@ export default class Images extends AbacoCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Images);
-    const { result } = await (await this.api()).call('GET', '/utilization');
-    const { runtime, isolated, images } = result as { runtime: string; isolated: boolean; images?: string[] | null };
+    const { runtime, isolated, images } = await (await this.client()).utilization();
     await this.show({ runtime, isolated, images: images ?? null }, () => {
       if (flags.quiet) return (images ?? []).join('\n');
       if (runtime === 'none') return 'None: this server has no runtime, it runs no actors.';

@@ -1,5 +1,5 @@
 import { Command, Flags } from '@oclif/core';
-import { Api } from '../client/api.js';
+import { clientOf } from '../base.js';
 import { saveProfile } from '../client/profile.js';
 
 export default class Login extends Command {
@@ -20,7 +20,7 @@ export default class Login extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Login);
     const profile = { url: flags.url.replace(/\/+$/, ''), token: flags.token, nonce: flags.nonce };
-    if (flags.token) await new Api(profile).call('GET', '/utilization');
+    if (flags.token) await clientOf(profile).utilization();
     const path = saveProfile(flags.profile, profile);
     this.log(`Logged in to ${profile.url} as profile ${flags.profile} (saved in ${path}).`);
   }

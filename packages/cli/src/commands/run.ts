@@ -1,6 +1,5 @@
 import { AbacoCommand } from '../base.js';
-import { envQuery, messageArgs, messageBody, messageFlags, waitForExecution } from '../client/messages.js';
-import { get } from '../client/render.js';
+import { envOf, messageArgs, messageFlags, messageOf } from '../client/messages.js';
 
 export default class Run extends AbacoCommand {
   static override summary = 'Send a message and wait: print the result of the execution, or its logs.';
@@ -17,23 +16,20 @@ stops waiting first, the command goes on waiting for the execution.`;
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Run);
-    const api = await this.api();
-    const actor = encodeURIComponent(args.actor);
-    const answer = await api.call('POST', `/${actor}/messages`, { body: messageBody(args.message, flags), query: { ...envQuery(flags.env), _abaco_synchronous: 'true' } });
-    let execution = answer.headers['x-abaco-execution-id'] as string | undefined;
-    let output = answer.bytes;
-    if (answer.status === 202) {
+    const client = await this.client();
+    const answer = await client.messages.sendSync(args.actor, await messageOf(args.message, flags), envOf(flags.env));
+    const { executionId } = answer;
+    let output = Buffer.from(answer.kind === 'result' ? answer.data : answer.kind === 'logs' ? answer.logs : '');
+    if (answer.kind === 'timeout') {
       // the server stopped waiting: wait here, then read the result or the logs
-      execution = get(answer.result, 'executionId') as string;
-      await waitForExecution(api, args.actor, execution);
-      const result = (await api.call('GET', `/${actor}/executions/${execution}/results`)).bytes;
-      output = result.length > 0 ? result : Buffer.from((await api.call('GET', `/${actor}/executions/${execution}/logs`)).result.logs);
+      await client.executions.wait(args.actor, executionId);
+      const result = Buffer.from(await client.executions.result(args.actor, executionId));
+      output = result.length > 0 ? result : Buffer.from(await client.executions.logs(args.actor, executionId));
     }
-    const done = execution ? (await api.call('GET', `/${actor}/executions/${execution}`)).result : undefined;
-    if (flags.json) this.log(JSON.stringify({ execution: done, output: output.toString() }, null, 2));
+    const done = executionId ? await client.executions.get(args.actor, executionId) : undefined;
+    if (flags.json) this.log(JSON.stringify({ execution: done && this.answer.result, output: output.toString() }, null, 2));
     else process.stdout.write(output);
-    const exitCode = get(done ?? {}, 'exitCode');
     if (done?.status === 'ERROR') this.exit(1);
-    if (typeof exitCode === 'number' && exitCode !== 0) this.exit(exitCode);
+    if (typeof done?.exitCode === 'number' && done.exitCode !== 0) this.exit(done.exitCode);
   }
 }

@@ -1,6 +1,7 @@
+import type { Collection, Query, SearchRecords } from '@abaco/client';
 import { Args, Flags } from '@oclif/core';
 import { AbacoCommand } from '../base.js';
-import { actorsTable, executionsTable, get, workersTable } from '../client/render.js';
+import { actorsTable, executionsTable, workersTable } from '../client/render.js';
 
 export default class Search extends AbacoCommand {
   static override summary = 'Search actors, workers, executions or logs you can see.';
@@ -21,7 +22,7 @@ export default class Search extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Search);
-    const query: Record<string, string> = {};
+    const query: Query = {};
     for (const condition of flags.where ?? []) {
       const cut = condition.indexOf('=');
       if (cut < 1) this.error(`--where must be FIELD.OP=VALUE, got "${condition}"`, { exit: 2 });
@@ -29,17 +30,16 @@ export default class Search extends AbacoCommand {
     }
     if (flags.text) query.search = flags.text;
     if (flags.exact) query.exactsearch = flags.exact;
-    if (flags.limit !== undefined) query.limit = String(flags.limit);
-    if (flags.skip !== undefined) query.skip = String(flags.skip);
-    const { result } = await (await this.api()).call('GET', `/search/${args.collection}`, { query });
-    const found = result.search as Record<string, unknown>[];
-    const meta = result._metadata;
-    const tables: Record<string, (rows: any[]) => string> = {
+    query.limit = flags.limit;
+    query.skip = flags.skip;
+    const { search: found, metadata: meta } = await (await this.client()).search.page(args.collection as Collection, query);
+    const tables: { [C in Collection]: (rows: SearchRecords[C][]) => string } = {
       actors: actorsTable,
       workers: workersTable,
       executions: executionsTable,
-      logs: (rows) => rows.map((r) => `${r.id ?? get(r, 'executionId')}: ${String(r.logs ?? '').slice(0, 200)}`).join('\n'),
+      logs: (rows) => rows.map((r) => `${r.executionId}: ${r.logs.slice(0, 200)}`).join('\n'),
     };
-    await this.show(result, () => `${tables[args.collection]!(found)}\n\n${get(meta, 'countReturned')} of ${get(meta, 'totalCount')} (skipped ${get(meta, 'recordsSkipped')})`);
+    const render = tables[args.collection as Collection] as (rows: unknown[]) => string;
+    await this.showAnswer(() => `${render(found)}\n\n${meta.countReturned} of ${meta.totalCount} (skipped ${meta.recordsSkipped})`);
   }
 }

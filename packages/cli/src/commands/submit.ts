@@ -1,7 +1,6 @@
 import { Flags, ux } from '@oclif/core';
 import { AbacoCommand } from '../base.js';
-import { envQuery, messageArgs, messageBody, messageFlags, waitForExecution } from '../client/messages.js';
-import { get } from '../client/render.js';
+import { envOf, messageArgs, messageFlags, messageOf } from '../client/messages.js';
 
 export default class Submit extends AbacoCommand {
   static override summary = 'Send a message to an actor and print the id of its execution.';
@@ -20,14 +19,14 @@ export default class Submit extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(Submit);
-    const api = await this.api();
-    const { result } = await api.call('POST', `/${encodeURIComponent(args.actor)}/messages`, { body: messageBody(args.message, flags), query: envQuery(flags.env) });
-    const execution = get(result, 'executionId') as string;
-    if (!flags.wait) return this.show(result, () => (flags.quiet ? execution : `Submitted execution ${execution}.`));
+    const client = await this.client();
+    const message = await messageOf(args.message, flags);
+    const { executionId: execution } = await client.messages.post(args.actor, message, envOf(flags.env));
+    if (!flags.wait) return this.showAnswer(() => (flags.quiet ? execution : `Submitted execution ${execution}.`));
     ux.action.start(`execution ${execution}`, 'SUBMITTED', { stdout: false });
-    const done = await waitForExecution(api, args.actor, execution, (status) => (ux.action.status = status));
+    const done = await client.executions.wait(args.actor, execution, { onPoll: ({ status }) => (ux.action.status = status) });
     ux.action.stop(done.status);
-    await this.show(done, () => (flags.quiet ? execution : `Execution ${execution} ${done.status}, exit code ${get(done, 'exitCode')}.`));
+    await this.showAnswer(() => (flags.quiet ? execution : `Execution ${execution} ${done.status}, exit code ${done.exitCode}.`));
     if (done.status === 'ERROR') this.exit(1);
   }
 }

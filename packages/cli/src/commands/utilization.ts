@@ -6,7 +6,7 @@ export default class Utilization extends AbacoCommand {
   static override examples = ['<%= config.bin %> utilization'];
 
   async run(): Promise<void> {
-    const { result } = await (await this.api()).call('GET', '/utilization');
-    await this.show(result, () => fields(result));
+    await (await this.client()).utilization();
+    await this.showAnswer(() => fields(this.answer.result));
   }
 }

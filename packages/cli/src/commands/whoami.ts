@@ -1,4 +1,3 @@
-import { resolveProfile } from '../client/profile.js';
 import { AbacoCommand } from '../base.js';
 
 export default class Whoami extends AbacoCommand {
@@ -7,9 +6,8 @@ export default class Whoami extends AbacoCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Whoami);
-    const profile = resolveProfile(flags.profile, { url: flags.url, token: flags.token });
-    const api = await this.api();
-    const utilization = profile.token ? (await api.call('GET', '/utilization')).result : null;
+    const profile = await this.profile();
+    const utilization = profile.token ? (await (await this.client()).utilization(), this.answer.result) : null;
     const auth = profile.token ? `token ${profile.token.slice(0, 4)}…` : profile.nonce ? `nonce ${profile.nonce}` : 'no credentials';
     await this.show({ profile: profile.name, url: profile.url, auth, accepted: utilization !== null, utilization }, () =>
       [`profile  ${profile.name}`, `server   ${profile.url}`, `auth     ${auth}${utilization ? ' (accepted)' : ''}`].join('\n'),

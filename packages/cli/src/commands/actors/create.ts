@@ -15,7 +15,7 @@ export default class ActorsCreate extends AbacoCommand {
     const { flags } = await this.parse(ActorsCreate);
     const body = actorBody(flags);
     if (!body.image) this.error('An image is required: --image NAME (or "image" in --file).', { exit: 2 });
-    const { result } = await (await this.api()).call('POST', '', { body: { json: body } });
-    await this.show(result, () => (flags.quiet ? result.id : `Created actor ${result.id} (${result.image}), status ${result.status}.`));
+    const actor = await (await this.client()).actors.create({ ...body, image: body.image });
+    await this.showAnswer(() => (flags.quiet ? actor.id : `Created actor ${actor.id} (${actor.image}), status ${actor.status}.`));
   }
 }

@@ -8,7 +8,7 @@ export default class ActorsDelete extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(ActorsDelete);
-    const { message } = await (await this.api()).call('DELETE', `/${encodeURIComponent(args.actor)}`);
-    await this.show({ deleted: args.actor }, () => message);
+    await (await this.client()).actors.delete(args.actor);
+    await this.show({ deleted: args.actor }, () => this.answer.message);
   }
 }

@@ -9,7 +9,7 @@ export default class ActorsList extends AbacoCommand {
 
   async run(): Promise<void> {
     const { flags } = await this.parse(ActorsList);
-    const { result } = await (await this.api()).call('GET', '');
-    await this.show(result, () => (flags.quiet ? result.map((a: { id: string }) => a.id).join('\n') : actorsTable(result)));
+    const actors = await (await this.client()).actors.list();
+    await this.showAnswer(() => (flags.quiet ? actors.map((a) => a.id).join('\n') : actorsTable(actors)));
   }
 }

@@ -9,8 +9,8 @@ export default class ActorsShow extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(ActorsShow);
-    const { result } = await (await this.api()).call('GET', `/${encodeURIComponent(args.actor)}`);
-    const { _links, ...shown } = result;
-    await this.show(result, () => fields(shown));
+    await (await this.client()).actors.get(args.actor);
+    const { _links, ...shown } = this.answer.result;
+    await this.showAnswer(() => fields(shown));
   }
 }

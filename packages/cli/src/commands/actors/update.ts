@@ -11,11 +11,10 @@ export default class ActorsUpdate extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ActorsUpdate);
-    const api = await this.api();
+    const client = await this.client();
     const body = actorBody(flags);
-    if (!body.image) body.image = (await api.call('GET', `/${encodeURIComponent(args.actor)}`)).result.image;
-    if (flags.force) body.force = true;
-    const { result } = await api.call('PUT', `/${encodeURIComponent(args.actor)}`, { body: { json: body } });
-    await this.show(result, () => `Updated actor ${result.id}: revision ${result.revision}, status ${result.status}.`);
+    const image = body.image ?? (await client.actors.get(args.actor)).image;
+    const updated = await client.actors.update(args.actor, { ...body, image, ...(flags.force ? { force: true } : {}) });
+    await this.showAnswer(() => `Updated actor ${updated.id}: revision ${updated.revision}, status ${updated.status}.`);
   }
 }

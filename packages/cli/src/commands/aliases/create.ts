@@ -8,7 +8,7 @@ export default class AliasesCreate extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(AliasesCreate);
-    const { result } = await (await this.api()).call('POST', '/aliases', { body: { json: { alias: args.alias, actorId: args.actor } } });
-    await this.show(result, () => `Alias ${args.alias} now names actor ${args.actor}.`);
+    await (await this.client()).aliases.create({ alias: args.alias, actorId: args.actor });
+    await this.showAnswer(() => `Alias ${args.alias} now names actor ${args.actor}.`);
   }
 }

@@ -8,7 +8,7 @@ export default class AliasesDelete extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(AliasesDelete);
-    const { message } = await (await this.api()).call('DELETE', `/aliases/${encodeURIComponent(args.alias)}`);
-    await this.show({ deleted: args.alias }, () => message);
+    await (await this.client()).aliases.delete(args.alias);
+    await this.show({ deleted: args.alias }, () => this.answer.message);
   }
 }

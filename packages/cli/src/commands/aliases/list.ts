@@ -6,7 +6,7 @@ export default class AliasesList extends AbacoCommand {
   static override examples = ['<%= config.bin %> aliases list'];
 
   async run(): Promise<void> {
-    const { result } = await (await this.api()).call('GET', '/aliases');
-    await this.show(result, () => aliasesTable(result));
+    const aliases = await (await this.client()).aliases.list();
+    await this.showAnswer(() => aliasesTable(aliases));
   }
 }

@@ -9,7 +9,7 @@ export default class AliasesShow extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(AliasesShow);
-    const { result } = await (await this.api()).call('GET', `/aliases/${encodeURIComponent(args.alias)}`);
-    await this.show(result, () => aliasesTable([result]));
+    const alias = await (await this.client()).aliases.get(args.alias);
+    await this.showAnswer(() => aliasesTable([alias]));
   }
 }

@@ -8,7 +8,7 @@ export default class AliasesUpdate extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(AliasesUpdate);
-    const { result } = await (await this.api()).call('PUT', `/aliases/${encodeURIComponent(args.alias)}`, { body: { json: { actorId: args.actor } } });
-    await this.show(result, () => `Alias ${args.alias} now names actor ${args.actor}.`);
+    await (await this.client()).aliases.update(args.alias, args.actor);
+    await this.showAnswer(() => `Alias ${args.alias} now names actor ${args.actor}.`);
   }
 }

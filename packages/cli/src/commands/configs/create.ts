@@ -9,7 +9,7 @@ export default class ConfigsCreate extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ConfigsCreate);
-    const { result, message } = await (await this.api()).call('POST', '/configs', { body: { json: configBody(args.name, flags) } });
-    await this.show(result, () => message);
+    await (await this.client()).configs.create(configBody(args.name, flags));
+    await this.showAnswer(() => this.answer.message);
   }
 }

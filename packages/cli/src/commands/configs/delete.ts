@@ -8,7 +8,7 @@ export default class ConfigsDelete extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(ConfigsDelete);
-    const { message } = await (await this.api()).call('DELETE', `/configs/${encodeURIComponent(args.name)}`);
-    await this.show({ deleted: args.name }, () => message);
+    await (await this.client()).configs.delete(args.name);
+    await this.show({ deleted: args.name }, () => this.answer.message);
   }
 }

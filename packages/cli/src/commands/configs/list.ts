@@ -6,7 +6,7 @@ export default class ConfigsList extends AbacoCommand {
   static override examples = ['<%= config.bin %> configs list'];
 
   async run(): Promise<void> {
-    const { result } = await (await this.api()).call('GET', '/configs');
-    await this.show(result, () => configsTable(result));
+    const configs = await (await this.client()).configs.list();
+    await this.showAnswer(() => configsTable(configs));
   }
 }

@@ -9,7 +9,7 @@ export default class ConfigsShow extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(ConfigsShow);
-    const { result } = await (await this.api()).call('GET', `/configs/${encodeURIComponent(args.name)}`);
-    await this.show(result, () => fields(result));
+    await (await this.client()).configs.get(args.name);
+    await this.showAnswer(() => fields(this.answer.result));
   }
 }

@@ -9,7 +9,8 @@ export default class ConfigsUpdate extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ConfigsUpdate);
-    const { result, message } = await (await this.api()).call('PUT', `/configs/${encodeURIComponent(args.name)}`, { body: { json: configBody(args.name, flags) } });
-    await this.show(result, () => message);
+    const { name, ...input } = configBody(args.name, flags);
+    await (await this.client()).configs.update(name, input);
+    await this.showAnswer(() => this.answer.message);
   }
 }

@@ -8,7 +8,7 @@ export default class ExecutionsHalt extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(ExecutionsHalt);
-    const { message } = await (await this.api()).call('DELETE', `/${encodeURIComponent(args.actor)}/executions/${args.execution}`);
-    await this.show({ halted: args.execution }, () => message);
+    await (await this.client()).executions.halt(args.actor, args.execution);
+    await this.show({ halted: args.execution }, () => this.answer.message);
   }
 }

@@ -1,6 +1,6 @@
 import { Args, Flags } from '@oclif/core';
 import { AbacoCommand } from '../../base.js';
-import { executionsTable, get } from '../../client/render.js';
+import { executionsTable } from '../../client/render.js';
 
 export default class ExecutionsList extends AbacoCommand {
   static override summary = 'List the executions of an actor, with their totals.';
@@ -10,12 +10,12 @@ export default class ExecutionsList extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ExecutionsList);
-    const { result } = await (await this.api()).call('GET', `/${encodeURIComponent(args.actor)}/executions`);
-    const executions = result.executions as { id: string }[];
-    await this.show(result, () =>
+    const list = await (await this.client()).executions.list(args.actor);
+    const { executions } = list;
+    await this.showAnswer(() =>
       flags.quiet
         ? executions.map((e) => e.id).join('\n')
-        : `${executionsTable(executions)}\n\n${get(result, 'totalExecutions')} executions, runtime ${get(result, 'totalRuntime')} s, cpu ${get(result, 'totalCpu')} ns, io ${get(result, 'totalIo')} bytes`,
+        : `${executionsTable(executions)}\n\n${list.totalExecutions} executions, runtime ${list.totalRuntime} s, cpu ${list.totalCpu} ns, io ${list.totalIo} bytes`,
     );
   }
 }

@@ -9,21 +9,11 @@ export default class ExecutionsLogs extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ExecutionsLogs);
-    const api = await this.api();
-    const path = `/${encodeURIComponent(args.actor)}/executions/${args.execution}`;
-    const logs = async () => (await api.call('GET', `${path}/logs`)).result.logs as string;
+    const client = await this.client();
     if (!flags.follow) {
-      const text = await logs();
+      const text = await client.executions.logs(args.actor, args.execution);
       return this.show({ logs: text }, () => text.replace(/\n$/, ''));
     }
-    let printed = 0;
-    for (;;) {
-      const status = (await api.call('GET', path)).result.status as string;
-      const text = await logs();
-      process.stdout.write(text.slice(printed));
-      printed = text.length;
-      if (status === 'COMPLETE' || status === 'ERROR') return;
-      await new Promise((r) => setTimeout(r, 300));
-    }
+    for await (const piece of client.executions.followLogs(args.actor, args.execution, { intervalMs: 300 })) process.stdout.write(piece);
   }
 }

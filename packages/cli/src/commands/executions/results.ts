@@ -10,7 +10,7 @@ export default class ExecutionsResults extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(ExecutionsResults);
-    const { bytes } = await (await this.api()).call('GET', `/${encodeURIComponent(args.actor)}/executions/${args.execution}/results`);
+    const bytes = Buffer.from(await (await this.client()).executions.result(args.actor, args.execution));
     if (flags.json) return this.log(JSON.stringify({ size: bytes.length, base64: bytes.toString('base64') }));
     if (flags.output) writeFileSync(flags.output, bytes);
     else process.stdout.write(bytes);

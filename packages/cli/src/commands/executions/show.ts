@@ -9,8 +9,8 @@ export default class ExecutionsShow extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(ExecutionsShow);
-    const { result } = await (await this.api()).call('GET', `/${encodeURIComponent(args.actor)}/executions/${args.execution}`);
-    const { _links, ...shown } = result;
-    await this.show(result, () => fields(shown));
+    await (await this.client()).executions.get(args.actor, args.execution);
+    const { _links, ...shown } = this.answer.result;
+    await this.showAnswer(() => fields(shown));
   }
 }

@@ -8,7 +8,7 @@ export default class MessagesCount extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(MessagesCount);
-    const { result } = await (await this.api()).call('GET', `/${encodeURIComponent(args.actor)}/messages`);
-    await this.show(result, () => String(result.messages));
+    const count = await (await this.client()).messages.count(args.actor);
+    await this.showAnswer(() => String(count));
   }
 }

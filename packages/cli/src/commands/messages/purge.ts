@@ -8,7 +8,7 @@ export default class MessagesPurge extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(MessagesPurge);
-    const { result, message } = await (await this.api()).call('DELETE', `/${encodeURIComponent(args.actor)}/messages`);
-    await this.show(result, () => message);
+    await (await this.client()).messages.purge(args.actor);
+    await this.showAnswer(() => this.answer.message);
   }
 }

@@ -1,6 +1,5 @@
 import { AbacoCommand } from '../../base.js';
 import { ago, table } from '../../client/output.js';
-import { get } from '../../client/render.js';
 
 export default class NodesList extends AbacoCommand {
   static override summary = 'List the nodes serving the API from one store: heartbeat, capacity, workers, leader (admins).';
@@ -9,13 +8,12 @@ the only one. A node whose last heartbeat is three intervals old is shown as not
   static override examples = ['<%= config.bin %> nodes list'];
 
   async run(): Promise<void> {
-    const { result } = await (await this.api()).call('GET', '/admin/nodes');
-    const nodes = result.nodes as Record<string, unknown>[];
+    const { nodes } = await (await this.client()).admin.nodes();
     const yes = (value: unknown) => (value ? 'yes' : 'no');
-    await this.show(result, () =>
+    await this.showAnswer(() =>
       table(
         ['ID', 'LEADER', 'ALIVE', 'HEARTBEAT', 'CAPACITY', 'WORKERS', 'RUNTIME', 'HOST IP', 'STARTED'],
-        nodes.map((n) => [String(n.id), yes(n.leader), yes(n.alive), ago(n.heartbeat), String(n.capacity), String(n.workers), String(n.runtime), String(get(n, 'hostIp')), ago(n.started)]),
+        nodes.map((n) => [String(n.id), yes(n.leader), yes(n.alive), ago(n.heartbeat), String(n.capacity), String(n.workers), String(n.runtime), String(n.hostIp), ago(n.started)]),
       ),
     );
   }

@@ -1,6 +1,7 @@
+import type { Level } from '@abaco/client';
 import { Flags } from '@oclif/core';
 import { AbacoCommand } from '../../base.js';
-import { nonceTargetArgs, nonceTargetFlags, noncesPath } from '../../client/nonce-target.js';
+import { nonceTarget, nonceTargetArgs, nonceTargetFlags } from '../../client/nonce-target.js';
 
 export default class NoncesCreate extends AbacoCommand {
   static override summary = 'Make a nonce: a token for one actor (or alias) at one level, for some or unlimited uses.';
@@ -16,8 +17,8 @@ export default class NoncesCreate extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(NoncesCreate);
-    const body = { level: flags.level, maxUses: flags['max-uses'], ...(flags.description ? { description: flags.description } : {}) };
-    const { result } = await (await this.api()).call('POST', noncesPath(args.actor, flags.alias), { body: { json: body } });
-    await this.show(result, () => (flags.quiet ? result.id : `Nonce ${result.id} (${result.level}); use it with ?x-nonce=${result.id}`));
+    const input = { level: flags.level as Level, maxUses: flags['max-uses'], ...(flags.description ? { description: flags.description } : {}) };
+    const nonce = await (await this.client()).nonces.create(nonceTarget(args.actor, flags.alias), input);
+    await this.showAnswer(() => (flags.quiet ? nonce.id : `Nonce ${nonce.id} (${nonce.level}); use it with ?x-nonce=${nonce.id}`));
   }
 }

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { AbacoCommand } from '../../base.js';
-import { nonceTargetArgs, nonceTargetFlags, noncesPath } from '../../client/nonce-target.js';
+import { nonceTarget, nonceTargetArgs, nonceTargetFlags } from '../../client/nonce-target.js';
 
 export default class NoncesDelete extends AbacoCommand {
   static override summary = 'Delete a nonce: it stops working at once.';
@@ -10,7 +10,7 @@ export default class NoncesDelete extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(NoncesDelete);
-    const { message } = await (await this.api()).call('DELETE', `${noncesPath(args.actor, flags.alias)}/${args.nonce}`);
-    await this.show({ deleted: args.nonce }, () => message);
+    await (await this.client()).nonces.delete(nonceTarget(args.actor, flags.alias), args.nonce);
+    await this.show({ deleted: args.nonce }, () => this.answer.message);
   }
 }

@@ -1,5 +1,5 @@
 import { AbacoCommand } from '../../base.js';
-import { nonceTargetArgs, nonceTargetFlags, noncesPath } from '../../client/nonce-target.js';
+import { nonceTarget, nonceTargetArgs, nonceTargetFlags } from '../../client/nonce-target.js';
 import { noncesTable } from '../../client/render.js';
 
 export default class NoncesList extends AbacoCommand {
@@ -10,7 +10,7 @@ export default class NoncesList extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(NoncesList);
-    const { result } = await (await this.api()).call('GET', noncesPath(args.actor, flags.alias));
-    await this.show(result, () => noncesTable(result));
+    const nonces = await (await this.client()).nonces.list(nonceTarget(args.actor, flags.alias));
+    await this.showAnswer(() => noncesTable(nonces));
   }
 }

@@ -1,6 +1,6 @@
 import { Args } from '@oclif/core';
 import { AbacoCommand } from '../../base.js';
-import { nonceTargetArgs, nonceTargetFlags, noncesPath } from '../../client/nonce-target.js';
+import { nonceTarget, nonceTargetArgs, nonceTargetFlags } from '../../client/nonce-target.js';
 import { noncesTable } from '../../client/render.js';
 
 export default class NoncesShow extends AbacoCommand {
@@ -11,7 +11,7 @@ export default class NoncesShow extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(NoncesShow);
-    const { result } = await (await this.api()).call('GET', `${noncesPath(args.actor, flags.alias)}/${args.nonce}`);
-    await this.show(result, () => noncesTable([result]));
+    const nonce = await (await this.client()).nonces.get(nonceTarget(args.actor, flags.alias), args.nonce);
+    await this.showAnswer(() => noncesTable([nonce]));
   }
 }

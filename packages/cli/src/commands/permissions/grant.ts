@@ -1,6 +1,7 @@
+import type { Level } from '@abaco/client';
 import { Args } from '@oclif/core';
 import { AbacoCommand } from '../../base.js';
-import { permissionTargetArgs, permissionTargetFlags, permissionsPath } from '../../client/permission-target.js';
+import { permissionTarget, permissionTargetArgs, permissionTargetFlags } from '../../client/permission-target.js';
 import { permissionsTable } from '../../client/render.js';
 
 export default class PermissionsGrant extends AbacoCommand {
@@ -19,7 +20,7 @@ export default class PermissionsGrant extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PermissionsGrant);
-    const { result } = await (await this.api()).call('POST', permissionsPath(args.target, flags), { body: { json: { user: args.user, level: args.level } } });
-    await this.show(result, () => permissionsTable(result));
+    const permissions = await (await this.client()).permissions.grant(permissionTarget(args.target, flags), args.user, args.level as Level);
+    await this.showAnswer(() => permissionsTable(permissions));
   }
 }

@@ -1,5 +1,5 @@
 import { AbacoCommand } from '../../base.js';
-import { permissionTargetArgs, permissionTargetFlags, permissionsPath } from '../../client/permission-target.js';
+import { permissionTarget, permissionTargetArgs, permissionTargetFlags } from '../../client/permission-target.js';
 import { permissionsTable } from '../../client/render.js';
 
 export default class PermissionsList extends AbacoCommand {
@@ -10,7 +10,7 @@ export default class PermissionsList extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args, flags } = await this.parse(PermissionsList);
-    const { result } = await (await this.api()).call('GET', permissionsPath(args.target, flags));
-    await this.show(result, () => permissionsTable(result));
+    const permissions = await (await this.client()).permissions.list(permissionTarget(args.target, flags));
+    await this.showAnswer(() => permissionsTable(permissions));
   }
 }

@@ -8,7 +8,7 @@ export default class StateGet extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(StateGet);
-    const { result } = await (await this.api()).call('GET', `/${encodeURIComponent(args.actor)}/state`);
-    await this.show(result, () => JSON.stringify(result.state, null, 2));
+    const state = await (await this.client()).actors.state(args.actor);
+    await this.showAnswer(() => JSON.stringify(state, null, 2));
   }
 }

@@ -14,7 +14,7 @@ export default class StateSet extends AbacoCommand {
     } catch {
       this.error(`The state must be JSON, e.g. '{"count": 0}'; got ${args.state}`, { exit: 2 });
     }
-    const { result, message } = await (await this.api()).call('POST', `/${encodeURIComponent(args.actor)}/state`, { body: { json: state } });
-    await this.show(result, () => message);
+    await (await this.client()).actors.setState(args.actor, state);
+    await this.showAnswer(() => this.answer.message);
   }
 }

@@ -8,7 +8,7 @@ export default class WorkersCreate extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(WorkersCreate);
-    const { message } = await (await this.api()).call('POST', `/${encodeURIComponent(args.actor)}/workers`, { body: { json: { num: args.num } } });
+    const message = await (await this.client()).workers.ensure(args.actor, args.num);
     await this.show({ message }, () => message);
   }
 }

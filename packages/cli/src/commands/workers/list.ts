@@ -1,7 +1,5 @@
 import { Args } from '@oclif/core';
-import { request } from 'undici';
 import { AbacoCommand } from '../../base.js';
-import type { Api } from '../../client/api.js';
 import { workersTable } from '../../client/render.js';
 
 export default class WorkersList extends AbacoCommand {
@@ -11,11 +9,11 @@ export default class WorkersList extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(WorkersList);
-    const api = await this.api();
-    const { result } = await api.call('GET', `/${encodeURIComponent(args.actor)}/workers`);
-    const { result: actor } = await api.call('GET', `/${encodeURIComponent(args.actor)}`);
-    const target = await autoscalerTarget(api, actor.id);
-    await this.show(result, () => workersTable(result) + (target === undefined ? '' : `\nAutoscaler target: ${target} worker${target === '1' ? '' : 's'}`));
+    const client = await this.client();
+    const actor = await client.actors.get(args.actor);
+    const workers = await client.workers.list(args.actor);
+    const target = await autoscalerTarget((await this.profile()).url, actor.id);
+    await this.showAnswer(() => workersTable(workers) + (target === undefined ? '' : `\nAutoscaler target: ${target} worker${target === '1' ? '' : 's'}`));
   }
 }
 
@@ -24,11 +22,11 @@ export default class WorkersList extends AbacoCommand {
  * `abaco_autoscaler_target_workers{actor="<tenant>_<id>"}`); undefined when the server shows none
  * (autoscaling off, or no decision yet) or its /metrics cannot be read.
  */
-async function autoscalerTarget(api: Api, actorId: string): Promise<string | undefined> {
+async function autoscalerTarget(url: string, actorId: string): Promise<string | undefined> {
   try {
-    const response = await request(`${api.url}/metrics`);
-    const text = await response.body.text();
-    if (response.statusCode !== 200) return undefined;
+    const response = await fetch(`${url}/metrics`);
+    const text = await response.text();
+    if (response.status !== 200) return undefined;
     return new RegExp(`^abaco_autoscaler_target_workers\\{actor="[^"]*_${actorId}"\\} (\\d+)$`, 'm').exec(text)?.[1];
   } catch {
     return undefined;

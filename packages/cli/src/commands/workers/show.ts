@@ -9,7 +9,7 @@ export default class WorkersShow extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(WorkersShow);
-    const { result } = await (await this.api()).call('GET', `/${encodeURIComponent(args.actor)}/workers/${args.worker}`);
-    await this.show(result, () => fields(result));
+    await (await this.client()).workers.get(args.actor, args.worker);
+    await this.showAnswer(() => fields(this.answer.result));
   }
 }

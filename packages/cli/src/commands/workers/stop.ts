@@ -8,7 +8,8 @@ export default class WorkersStop extends AbacoCommand {
 
   async run(): Promise<void> {
     const { args } = await this.parse(WorkersStop);
-    const { message } = await (await this.api()).call('DELETE', `/${encodeURIComponent(args.actor)}/workers/${args.worker}`);
+    await (await this.client()).workers.stop(args.actor, args.worker);
+    const { message } = this.answer;
     await this.show({ message }, () => message);
   }
 }
