@@ -1,8 +1,9 @@
 // The records of the API as the client returns them (camelCase), typed from the server's own model
-// types in @abaco/core (type imports: erased at build, nothing of core runs in the client).
-import type { Abaco, Actor, ActorConfig, ActorView, Alias, Execution, ExecutionSummary, Level, NodeView, Nonce, NonceTarget, PermissionTarget, Permissions, SearchResult, Worker } from '@abaco/core';
+// types in @abaco/core, and the inputs it sends, typed from the JSON schemas the server validates
+// them with (type imports: erased at build, nothing of core runs in the client).
+import type { Abaco, ActorConfig, ActorInput as ActorSchemaInput, ActorView, Alias, AliasInput, ConfigInput as ConfigSchemaInput, Execution, ExecutionSummary, Level, NodeView, Nonce, NonceInput, NonceTarget, PermissionTarget, Permissions, SearchResult, Worker } from '@abaco/core';
 
-export type { Level, NonceTarget, PermissionTarget, Permissions };
+export type { AliasInput, Level, NonceInput, NonceTarget, PermissionTarget, Permissions };
 
 /** Links to related resources, as the server builds them. */
 export type Links = Record<string, string>;
@@ -10,10 +11,8 @@ export type Links = Record<string, string>;
 /** An actor as shown: its record without internal fields, its state, and links. */
 export type ActorRecord = Omit<ActorView, 'tenant' | 'dbId' | 'apiServer'> & { _links: Links };
 
-/** Fields the server sets itself: ignored if sent. */
-type ActorReadOnly = 'id' | 'tenant' | 'dbId' | 'image' | 'owner' | 'apiServer' | 'createTime' | 'lastUpdateTime' | 'status' | 'statusMessage' | 'revision' | 'cronNextEx' | 'mounts';
 /** What registering or updating an actor takes: an image, and any settable field (`force`: pull the image again on update). */
-export type ActorInput = { image: string } & Partial<Omit<Actor, ActorReadOnly>> & { force?: boolean };
+export type ActorInput = ActorSchemaInput;
 
 /** An execution as shown. */
 export type ExecutionRecord = Omit<Execution, 'tenant' | 'contentType'> & { _links: Links };
@@ -42,20 +41,12 @@ export type WorkerRecord = Worker;
 
 /** A nonce as shown (its id is the secret to hand out). */
 export type NonceRecord = Omit<Nonce, 'tenant' | 'executionId'> & { _links: Links };
-export interface NonceInput {
-  /** READ, EXECUTE or UPDATE (default EXECUTE). */
-  level?: Level;
-  /** How many times it may be used; -1 (default) for unlimited. */
-  maxUses?: number;
-  description?: string;
-}
 
 export type AliasRecord = Pick<Alias, 'alias' | 'actorId' | 'owner'> & { _links: Links };
-export type AliasInput = Pick<Alias, 'alias' | 'actorId'>;
 
 export type ConfigRecord = Pick<ActorConfig, 'name' | 'value' | 'isSecret' | 'actors' | 'owner'>;
-/** A config: a name, any JSON value (kept encrypted when secret), and the actors and aliases it is shared with. */
-export type ConfigInput = Pick<ActorConfig, 'name' | 'value' | 'isSecret'> & { actors: string | string[] };
+/** A config: a name, any JSON value (kept encrypted when secret), and the actors and aliases it is shared with (a list is sent joined with commas). */
+export type ConfigInput = Omit<ConfigSchemaInput, 'actors'> & { actors: string | string[] };
 
 /** The log record of an execution, as a search of `logs` finds it. */
 export interface LogRecord {

@@ -155,3 +155,18 @@ t.test('workers, search, utilization and the nodes', async (t) => {
   t.equal(nodes.leader, nodes.nodes[0]!.id);
   t.equal(nodes.nodes[0]!.alive, true);
 });
+
+t.test("inputs are typed from the schemas the server validates with: what the type refuses, the server would not take", async (t) => {
+  const { client } = await serve(t);
+  const alice = client('alice');
+  // compile-time checks (tsc -p tsconfig.test.json fails if the input types stop following the schemas)
+  // @ts-expect-error the actor schema has no field maxWorkerz
+  const typo: Parameters<typeof alice.actors.create>[0] = { image: 'test/wc', maxWorkerz: 2 };
+  // @ts-expect-error the alias schema requires actorId
+  const noTarget: Parameters<typeof alice.aliases.create>[0] = { alias: 'counter' };
+  // @ts-expect-error stateless is a boolean in the actor schema
+  const wrongType: Parameters<typeof alice.actors.create>[0] = { image: 'test/wc', stateless: 'yes please' };
+  t.ok(typo && noTarget && wrongType);
+  await t.rejects(alice.aliases.create(noTarget), { status: 400, message: /actor_id|actorId/ }, 'the server refuses what the type refused');
+  await t.rejects(alice.actors.create(wrongType), { status: 400, message: /stateless/ });
+});

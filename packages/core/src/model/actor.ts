@@ -1,4 +1,4 @@
-import type { InputSchema } from './validate.js';
+import type { InputOf, InputSchema } from './validate.js';
 
 export type ActorStatus = 'SUBMITTED' | 'READY' | 'ERROR' | 'SHUTTING_DOWN';
 
@@ -81,7 +81,7 @@ export function isPrivilegedActor(actor: Actor): boolean {
 }
 
 /** The fields a caller may set when registering (POST) or updating (PUT) an actor. */
-export const actorInputSchema: InputSchema = {
+export const actorInputSchema = {
   type: 'object',
   required: ['image'],
   properties: {
@@ -110,7 +110,10 @@ export const actorInputSchema: InputSchema = {
     gid: { type: ['string', 'null'] },
     force: { type: 'boolean', description: 'Whether to force an update of the actor\'s image (PUT only).' },
   },
-};
+} as const satisfies InputSchema;
+
+/** What actorInputSchema accepts, as a type (field names in camelCase). */
+export type ActorInput = InputOf<typeof actorInputSchema>;
 
 /** What an actor field is when the caller does not give it. */
 export function actorDefaults(tokenDefault: boolean): Omit<Actor, 'id' | 'tenant' | 'dbId' | 'image' | 'owner' | 'apiServer' | 'createTime' | 'lastUpdateTime'> {

@@ -1,4 +1,4 @@
-import type { InputSchema } from './validate.js';
+import type { InputOf, InputSchema } from './validate.js';
 
 export interface Alias {
   alias: string;
@@ -7,14 +7,17 @@ export interface Alias {
   tenant: string;
 }
 
-export const aliasInputSchema: InputSchema = {
+export const aliasInputSchema = {
   type: 'object',
   required: ['alias', 'actorId'],
   properties: {
     alias: { type: 'string', minLength: 1, maxLength: 256, description: 'The alias name.' },
     actorId: { type: 'string', minLength: 1, description: 'The actor id this alias refers to.' },
   },
-};
+} as const satisfies InputSchema;
+
+/** What aliasInputSchema accepts, as a type (field names in camelCase). */
+export type AliasInput = InputOf<typeof aliasInputSchema>;
 
 /** Words an alias may not be, since they name routes under /actors. */
 export const RESERVED_ALIAS_WORDS = ['executions', 'nonces', 'logs', 'messages', 'adapters', 'admin', 'openapi.json'];

@@ -1,5 +1,5 @@
 import type { Role } from '../auth/identity.js';
-import type { InputSchema } from './validate.js';
+import type { InputOf, InputSchema } from './validate.js';
 
 /** An actor config: a named value shared with several actors, injected as `_actor_configs`. */
 export interface ActorConfig {
@@ -20,7 +20,7 @@ export interface ActorConfig {
   tenant: string;
 }
 
-export const configInputSchema: InputSchema = {
+export const configInputSchema = {
   type: 'object',
   required: ['name', 'value', 'isSecret', 'actors'],
   properties: {
@@ -29,7 +29,10 @@ export const configInputSchema: InputSchema = {
     isSecret: { type: 'boolean', description: 'Whether the value is a secret, kept encrypted.' },
     actors: { type: 'string', description: 'Comma-separated actor ids and aliases to share the config with.' },
   },
-};
+} as const satisfies InputSchema;
+
+/** What configInputSchema accepts, as a type (field names in camelCase). */
+export type ConfigInput = InputOf<typeof configInputSchema>;
 
 /** Names a config may not have. */
 export const RESERVED_CONFIG_WORDS = ['executions', 'nonces', 'logs', 'messages', 'adapters', 'admin', 'utilization'];

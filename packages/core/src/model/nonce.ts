@@ -1,6 +1,6 @@
 import type { Level } from '../auth/levels.js';
 import type { Role } from '../auth/identity.js';
-import type { InputSchema } from './validate.js';
+import type { InputOf, InputSchema } from './validate.js';
 
 export interface Nonce {
   /** `<tenant>_<random id>`: the tenant is what stands before the last '_'. */
@@ -28,14 +28,17 @@ export interface Nonce {
   executionId?: string;
 }
 
-export const nonceInputSchema: InputSchema = {
+export const nonceInputSchema = {
   type: 'object',
   properties: {
     level: { type: 'string', description: 'Permission level of the nonce: NONE, READ, EXECUTE or UPDATE.' },
     maxUses: { type: ['integer', 'string'], description: 'How many times the nonce may be used; -1 for unlimited.' },
     description: { type: 'string', maxLength: 4096, description: 'Description of the nonce.' },
   },
-};
+} as const satisfies InputSchema;
+
+/** What nonceInputSchema accepts, as a type (field names in camelCase). */
+export type NonceInput = InputOf<typeof nonceInputSchema>;
 
 /** The tenant a nonce id belongs to, or undefined when the id has no tenant part. */
 export function nonceTenant(nonceId: string): string | undefined {

@@ -1,14 +1,25 @@
 import { Ajv, type ErrorObject } from 'ajv';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import addFormats from 'ajv-formats';
 import { BadRequestError } from '../errors.js';
 import { snakeToCamel } from './casing.js';
 
-/** A JSON schema of an input object, with camelCase property names. */
+/**
+ * A JSON schema of an input object, with camelCase property names. Each is declared `as const`, so
+ * the type of what it accepts is derived from it (`FromSchema`): clients type their inputs from the
+ * schema the server validates with.
+ */
 export interface InputSchema {
-  type: 'object';
-  properties: Record<string, Record<string, unknown>>;
-  required?: string[];
+  readonly type: 'object';
+  readonly properties: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  readonly required?: readonly string[];
 }
+
+/**
+ * The type of what an input schema accepts: its fields, and no others (the server ignores unknown
+ * fields, so that a record read can be sent back, but a caller typing its input means only these).
+ */
+export type InputOf<S extends JSONSchema> = FromSchema<S & { readonly additionalProperties: false }>;
 
 const ajv = new Ajv({ allErrors: false, coerceTypes: 'array', useDefaults: false, strict: false });
 addFormats.default(ajv);
@@ -40,7 +51,7 @@ export function validateInput(schema: InputSchema, input: unknown, what: string)
     data[name] = coerce(property, value);
   }
   let validate = compiled.get(schema);
-  if (!validate) compiled.set(schema, (validate = ajv.compile({ ...schema, additionalProperties: false })));
+  if (!validate) compiled.set(schema, (validate = ajv.compile({ ...schema, additionalProperties: false } as Record<string, unknown>)));
   if (!validate(data)) throw new BadRequestError(`${what}: ${describe(validate.errors![0]!, spelled, schema)}`);
   return data;
 }
