@@ -31,8 +31,10 @@ t.test('map over 200 inputs: each call in a fresh process, results in input orde
     return require('node:os').platform();
   }, 20);
   t.equal(await asynchronous.result(), process.platform, 'an async function, with built-in modules by import() and require()');
-  t.equal(await asynchronous.logs(), 'waited 20\n', 'what it printed is in its logs');
+  // the result comes through the results socket, before the execution is recorded as finished: wait for that
+  await client.executions.wait(asynchronous.actorId, asynchronous.executionId, { intervalMs: 20 });
   t.equal(await asynchronous.done(), true);
+  t.equal(await asynchronous.logs(), 'waited 20\n', 'what it printed is in its logs');
   t.equal(await executor.blockingCall(() => undefined), undefined, 'undefined comes back as undefined');
 });
 
