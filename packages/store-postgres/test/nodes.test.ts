@@ -58,4 +58,28 @@ await withPostgres('engines as nodes on PostgreSQL', () => {
     t.same(await ghosts(), ['GhostOfNodeA1'], "and so is node a's worker");
     t.ok((await b.workers.list(root, actor.id)).workers.filter((w) => !w.id.startsWith('Ghost')).every((w) => w.hostId === 'b'), "node b's new worker names it");
   });
+
+  t.test('messages sent to two nodes at once start one worker for each stateful actor, on either node; a worker of one node is stopped through another', async (t) => {
+    const schema = freshSchema();
+    const intake = await node(t, schema, 'intake');
+    const actors = await Promise.all(Array.from({ length: 8 }, () => intake.actors.create(root, { image: 'test/echo', stateless: false })));
+    const runtime = () => new ProcessRuntime({ images: { 'test/echo': ['sh', '-c', 'echo ran $MSG'] } });
+    const [a, b] = [await node(t, schema, 'a', { runtime: runtime() }), await node(t, schema, 'b', { runtime: runtime() })];
+    const sent = await Promise.all(actors.flatMap((actor) => [a, b].map(async (n) => ({ actor, ...(await n.messages.send(root, actor.id, { kind: 'str', text: 'm' })) }))));
+    const workers = await Promise.all(actors.map(async (actor) => (await a.workers.list(root, actor.id)).workers));
+    t.same(workers.map((list) => list.length), actors.map(() => 1), 'one worker each');
+    for (const { actor, execution } of sent) await until(async () => (await a.executions.get(root, actor.id, execution.id)).execution.status === 'COMPLETE');
+
+    const [actor, [worker]] = [actors[0]!, workers[0]!];
+    const [owner, other] = worker!.hostId === 'a' ? [a, b] : [b, a];
+    await other.workers.stop(root, actor.id, worker!.id);
+    await until(async () => (await owner.workers.list(root, actor.id)).workers.length === 0);
+    t.pass('the node that runs the worker stopped it, and removed its record, when another node was asked to');
+    const { execution } = await other.messages.send(root, actor.id, { kind: 'str', text: 'after' });
+    const ran = await until(async () => {
+      const e = (await owner.executions.get(root, actor.id, execution.id)).execution;
+      return e.status === 'COMPLETE' && e;
+    });
+    t.not(ran.workerId, worker!.id, 'the stopped worker ran no more messages');
+  });
 });

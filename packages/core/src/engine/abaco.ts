@@ -125,7 +125,7 @@ export class Abaco {
     this.executions = new ExecutionService(ctx, { bus, logs: this.logs, results });
     const runtime = parts.runtime ?? noRuntime;
     const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir, installation: parts.installation });
-    this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: parts.node.id });
+    this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: parts.node.id, cluster: !parts.solo });
     this.workers = new WorkerAdmin(ctx, this.pool);
     this.actors = new ActorRegistry(ctx, this.state, this.lifecycle());
     this.cron = new CronScheduler(ctx, this.messages);
@@ -229,6 +229,7 @@ export class Abaco {
     if (removed > 0) this.ctx.log.warn({ removed }, 'removed containers left by a previous engine');
     const { node, solo } = this.parts;
     const recovery = { inbox: this.parts.inbox, pool: this.pool, runner: this.runner, logs: this.logs, spoolDir: this.parts.spoolDir, nodeId: node.id, solo };
+    await this.pool.listen();
     await recover(this.ctx, recovery, { atStart: true });
     const every = (ms: number, task: () => Promise<unknown>) => {
       if (ms <= 0) return;

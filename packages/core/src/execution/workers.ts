@@ -7,6 +7,7 @@ import { LEAVING_STATUSES, type Worker, type WorkerStatus } from '../model/worke
 import type { ContainerRuntime } from '../runtime/runtime.js';
 import { KeyLock } from '../store/key-lock.js';
 import { keys } from '../store/keys.js';
+import { UNCHANGED } from '../store/store.js';
 import type { EventDispatcher } from './events.js';
 import type { Runner } from './runner.js';
 
@@ -16,21 +17,34 @@ export interface WorkerPoolDeps {
   bus: Bus;
   runner: Runner;
   events: EventDispatcher;
-  /** Identifies this engine process; worker records of another (a dead one) are stale. */
+  /** This engine's node id, its workers' `hostId`. */
   engineId: string;
+  /**
+   * Other nodes share the store: starting an actor's workers is then serialised across nodes too,
+   * and another node's worker is stopped by a word to its node (which removes its record once it
+   * has stopped). Alone on the store, a worker record without a loop here is a dead worker's.
+   */
+  cluster: boolean;
 }
+
+/** The topic on which a node asks the others to stop one of their workers. */
+const STOP_TOPIC = 'workers/stop';
+
+/** The record locked (never written) while one node starts an actor's workers (see `grow`). */
+const spawnLock = (actor: Actor) => `lock/spawn/${actor.dbId}`;
 
 /**
  * The workers of every actor: their records (with upstream's statuses) and, in this process, the
  * loop each runs: lease the next message of its actor's inbox, run it, repeat. A stateful actor
  * has one worker, so its messages run strictly in order; a stateless one may have several.
  * Starting workers is serialised per actor, so that concurrent callers (messages posted at the
- * same time) never see "no worker" together and start one each.
+ * same time, to this node or to others) never see "no worker" together and start one each.
  */
 export class WorkerPool {
   private readonly loops = new Map<string, WorkerLoop>();
   private readonly spawning = new KeyLock();
   private closed = false;
+  private unlisten: () => Promise<void> = async () => {};
 
   constructor(
     private readonly ctx: EngineContext,
@@ -62,16 +76,32 @@ export class WorkerPool {
   /**
    * Starts workers until the actor has as many as `wanted` answers, from the workers it has
    * (starting, ready or busy); one at most for a stateful actor. It never stops any, and runs
-   * under the actor's spawn lock, so that the answer holds while the workers start. Returns how
-   * many the actor had.
+   * under the actor's spawn lock, so that the answer holds while the workers start: in a cluster,
+   * a record of the store locked meanwhile, so that nodes too start an actor's workers one at a time.
+   * Returns how many the actor had.
    */
   async grow(actor: Actor, wanted: (viable: Worker[]) => number | Promise<number>): Promise<number> {
-    return this.spawning.with([actor.dbId], async () => {
+    const growNow = async () => {
       const viable = await this.viable(actor);
       const count = await wanted(viable);
       const limit = actor.stateless ? Math.max(count, 0) : Math.min(count, 1);
       for (let i = viable.length; i < limit; i++) await this.start(actor);
       return viable.length;
+    };
+    return this.spawning.with([actor.dbId], async () => {
+      if (!this.deps.cluster) return growNow();
+      let had = 0;
+      await this.ctx.store.update(spawnLock(actor), async () => ((had = await growNow()), UNCHANGED));
+      return had;
+    });
+  }
+
+  /** In a cluster: listens for other nodes asking this one to stop one of its workers. */
+  async listen(): Promise<void> {
+    if (!this.deps.cluster) return;
+    this.unlisten = await this.deps.bus.subscribe(STOP_TOPIC, (payload) => {
+      const { workerId, kill } = payload as { workerId: string; kill: boolean };
+      void this.loops.get(workerId)?.stop(kill);
     });
   }
 
@@ -130,21 +160,30 @@ export class WorkerPool {
 
   /** Asks a worker to stop after its current execution; its record goes once it has. */
   async stop(actor: Actor, workerId: string): Promise<void> {
-    await this.setStatus(actor, workerId, 'SHUTDOWN_REQUESTED');
+    const worker = await this.setStatus(actor, workerId, 'SHUTDOWN_REQUESTED');
     const loop = this.loops.get(workerId);
     if (loop) loop.stop();
-    else await this.remove(actor, workerId);
+    else await this.stopElsewhere(actor, workerId, worker, false);
   }
 
-  /** Stops every worker of an actor and waits for them; with `kill`, running containers are killed. */
+  /**
+   * Stops every worker of an actor, and waits for those of this node; with `kill`, running
+   * containers are killed. Those of other nodes are asked to stop.
+   */
   async stopAll(actor: Actor, options: { kill: boolean }): Promise<void> {
     const stopping: Promise<void>[] = [];
     for (const worker of await this.list(actor)) {
       const loop = this.loops.get(worker.id);
       if (loop) stopping.push(loop.stop(options.kill));
-      else await this.remove(actor, worker.id);
+      else await this.stopElsewhere(actor, worker.id, worker, options.kill);
     }
     await Promise.all(stopping);
+  }
+
+  /** A worker with no loop here: in a cluster, another node's is asked to stop by its node; else its record is a dead worker's, and goes. */
+  private async stopElsewhere(actor: Actor, workerId: string, worker: Worker | undefined, kill: boolean): Promise<void> {
+    if (this.deps.cluster && worker && worker.hostId !== this.deps.engineId) await this.deps.bus.publish(STOP_TOPIC, { workerId, kill });
+    else await this.remove(actor, workerId);
   }
 
   /** Retires the workers of older revisions (after an image update): each finishes what it runs. */
@@ -160,6 +199,7 @@ export class WorkerPool {
   /** Stops every loop; running executions finish first (or are killed with `kill`). */
   async close(kill = false): Promise<void> {
     this.closed = true;
+    await this.unlisten();
     await Promise.all([...this.loops.values()].map((loop) => loop.stop(kill)));
   }
 
