@@ -4,13 +4,15 @@ type Out = Record<string, unknown>;
 
 /**
  * How records are shown: upstream's fields, in the server's casing, with `_links` built from the
- * public base URL. Internal fields (tenant, db id, api server of actors) are not shown, except a
- * worker's tenant outside search results, as upstream.
+ * public base URL and the API's actors path (`/actors/v2`, or `/v3/actors` for the v3 API).
+ * Internal fields (tenant, db id, api server of actors) are not shown, except a worker's tenant
+ * outside search results, as upstream.
  */
 export class Presenter {
   constructor(
     private readonly casing: Casing,
     private readonly base: string,
+    private readonly actorsPath = '/actors/v2',
   ) {}
 
   cased(record: Out): Out {
@@ -18,7 +20,7 @@ export class Presenter {
   }
 
   actorUrl(actorId: string): string {
-    return `${this.base}/actors/v2/${actorId}`;
+    return `${this.base}${this.actorsPath}/${actorId}`;
   }
 
   ownerUrl(owner: string): string {
@@ -56,7 +58,7 @@ export class Presenter {
 
   nonce(n: Nonce): Out {
     const { tenant: _t, ...shown } = n;
-    const actor = n.actorId ? this.actorUrl(n.actorId) : `${this.base}/actors/v2/aliases/${n.alias}`;
+    const actor = n.actorId ? this.actorUrl(n.actorId) : `${this.base}${this.actorsPath}/aliases/${n.alias}`;
     return this.cased({ ...shown, _links: { self: `${actor}/nonces/${n.id}`, owner: this.ownerUrl(n.owner), actor } });
   }
 
@@ -65,7 +67,7 @@ export class Presenter {
       alias: a.alias,
       actorId: a.actorId,
       owner: a.owner,
-      _links: { self: `${this.base}/actors/v2/aliases/${a.alias}`, owner: this.ownerUrl(a.owner), actor: this.actorUrl(a.actorId) },
+      _links: { self: `${this.base}${this.actorsPath}/aliases/${a.alias}`, owner: this.ownerUrl(a.owner), actor: this.actorUrl(a.actorId) },
     });
   }
 

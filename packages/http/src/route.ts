@@ -129,7 +129,7 @@ export function mount(app: FastifyInstance, table: RouteDefinition[], prefix: st
           request,
           reply,
           who: callers.get(request)!,
-          present: new Presenter(options.casing, publicBase(request, options, abaco)),
+          present: new Presenter(options.casing, publicBase(request, options, abaco), api === 'v3' ? '/v3/actors' : '/actors/v2'),
           params: request.params as Record<string, string>,
           query: request.query as Record<string, unknown>,
           body: request.body,

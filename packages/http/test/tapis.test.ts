@@ -35,7 +35,10 @@ t.test('an X-Tapis-Token names the user and tenant; roles come from the roles fi
   const tacc = await rsaKeys();
   const { call, as } = await server(t, { tapis: { keys: { tacc: tacc.pem }, roles: { 'root@tacc': ['abaco_admin'] } } });
   const jdoe = await tapisToken(tacc.privateKey, 'jdoe', 'tacc');
-  t.match(await call('POST', '/v3/actors', as(jdoe), { image: 'abacosamples/wc' }), { status: 201, result: { owner: 'jdoe' } });
+  const created = await call('POST', '/v3/actors', as(jdoe), { image: 'abacosamples/wc' });
+  t.match(created, { status: 201, result: { owner: 'jdoe' } });
+  t.match(created.result._links, { self: new RegExp(`/v3/actors/${created.result.id}$`), executions: new RegExp(`/v3/actors/${created.result.id}/executions$`) }, 'v3 links stay in the v3 API');
+  t.match((await call('GET', `/actors/v2/${created.result.id}`, as(jdoe))).result._links, { self: new RegExp(`/actors/v2/${created.result.id}$`) }, 'v2 links in v2');
   t.match(await call('GET', '/actors/v2', as(jdoe)), { status: 200, result: [{ owner: 'jdoe' }] }, 'the same identity on every prefix');
   t.match(await call('GET', '/v3/actors/admin', as(jdoe)), { status: 403 }, 'a user the roles file does not list is a user');
   const root = await tapisToken(tacc.privateKey, 'root', 'tacc');
