@@ -4,6 +4,53 @@ import type { BatchOp } from './store.js';
 const ABSENT = '';
 
 /**
+ * Values by key, least recently used first out once their sizes add up past `maxSize`; `onChange`
+ * is told of each key kept (+1) or dropped (-1).
+ */
+class SizedLru<V> {
+  private readonly entries = new Map<string, V>();
+  private size = 0;
+
+  constructor(
+    private readonly maxSize: number,
+    private readonly sizeOf: (key: string, value: V) => number,
+    private readonly onChange: (key: string, by: 1 | -1) => void = () => {},
+  ) {}
+
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /** The value of `key`, which becomes the most recently used. */
+  get(key: string): V | undefined {
+    const value = this.entries.get(key);
+    if (value === undefined) return undefined;
+    this.entries.delete(key);
+    this.entries.set(key, value);
+    return value;
+  }
+
+  set(key: string, value: V): void {
+    this.delete(key);
+    this.entries.set(key, value);
+    this.size += this.sizeOf(key, value);
+    this.onChange(key, 1);
+    for (const [oldest] of this.entries) {
+      if (this.size <= this.maxSize) break;
+      this.delete(oldest);
+    }
+  }
+
+  delete(key: string): void {
+    const value = this.entries.get(key);
+    if (value === undefined) return;
+    this.entries.delete(key);
+    this.size -= this.sizeOf(key, value);
+    this.onChange(key, -1);
+  }
+}
+
+/**
  * The records read lately, as their JSON text, for a store whose every write passes by `wrote`
  * (a level database is opened by one process only). A hit costs a `JSON.parse` instead of a trip to
  * the database; each hit is a fresh object. Records known to be missing are kept too. Only what is
@@ -11,24 +58,21 @@ const ABSENT = '';
  * first out, up to `maxChars` characters in all; a record longer than `maxRecordChars` is never kept.
  */
 export class ReadCache {
-  private readonly entries = new Map<string, string>();
-  private chars = 0;
+  private readonly entries: SizedLru<string>;
   /** Keys being read from the database, and whether they were written meanwhile (then the read may be stale). */
   private readonly loading = new Map<string, { readers: number; written: boolean }>();
 
   constructor(
-    private readonly maxChars = 4_000_000,
+    maxChars = 4_000_000,
     private readonly maxRecordChars = 64_000,
-  ) {}
+  ) {
+    this.entries = new SizedLru(maxChars, (key, text) => key.length + text.length);
+  }
 
   /** The record under `key`: kept, or read as JSON text by `load` (undefined when missing) and kept. */
   async get(key: string, load: () => Promise<string | undefined>): Promise<unknown> {
     const kept = this.entries.get(key);
-    if (kept !== undefined) {
-      this.entries.delete(key); // most recently used goes last
-      this.entries.set(key, kept);
-      return kept === ABSENT ? undefined : JSON.parse(kept);
-    }
+    if (kept !== undefined) return kept === ABSENT ? undefined : JSON.parse(kept);
     const pending = this.loading.get(key) ?? { readers: 0, written: false };
     pending.readers++;
     this.loading.set(key, pending);
@@ -54,7 +98,7 @@ export class ReadCache {
   unsure(keys: string[]): void {
     for (const key of keys) {
       this.written(key);
-      this.drop(key);
+      this.entries.delete(key);
     }
   }
 
@@ -64,21 +108,8 @@ export class ReadCache {
   }
 
   private keep(key: string, text: string): void {
-    this.drop(key);
-    if (text.length > this.maxRecordChars) return;
-    this.entries.set(key, text);
-    this.chars += text.length + key.length;
-    for (const [oldest] of this.entries) {
-      if (this.chars <= this.maxChars) break;
-      this.drop(oldest);
-    }
-  }
-
-  private drop(key: string): void {
-    const text = this.entries.get(key);
-    if (text === undefined) return;
-    this.entries.delete(key);
-    this.chars -= text.length + key.length;
+    if (text.length > this.maxRecordChars) this.entries.delete(key);
+    else this.entries.set(key, text);
   }
 }
 
@@ -93,8 +124,7 @@ const rootOf = (key: string): string => key.slice(0, key.indexOf('/') + 1);
  * would answer. Least recently used first out, up to `maxChars` characters in all.
  */
 export class ScanCache {
-  private readonly kept = new Map<string, [string, string][]>();
-  private chars = 0;
+  private readonly kept: SizedLru<[string, string][]>;
   /** Prefixes being read from the database, and whether a write under them landed meanwhile. */
   private readonly reading = new Map<string, { readers: number; written: boolean }>();
   /** How many prefixes are kept or being read under each root: a write elsewhere costs one lookup. */
@@ -102,8 +132,10 @@ export class ScanCache {
 
   constructor(
     readonly maxEntries = 100,
-    private readonly maxChars = 1_000_000,
-  ) {}
+    maxChars = 1_000_000,
+  ) {
+    this.kept = new SizedLru(maxChars, (prefix, entries) => prefix.length + size(entries), (prefix, by) => this.count(prefix, by));
+  }
 
   /** Whether scans of `prefix` may be kept (see the class). */
   static keeps(prefix: string): boolean {
@@ -112,11 +144,7 @@ export class ScanCache {
 
   /** The entries of `prefix`, if kept. */
   get(prefix: string): readonly [string, string][] | undefined {
-    const entries = this.kept.get(prefix);
-    if (entries === undefined) return undefined;
-    this.kept.delete(prefix); // most recently used goes last
-    this.kept.set(prefix, entries);
-    return entries;
+    return this.kept.get(prefix);
   }
 
   /**
@@ -141,7 +169,7 @@ export class ScanCache {
         this.reading.delete(prefix);
         this.count(prefix, -1);
       }
-      if (entries && !read.written && entries.length <= this.maxEntries) this.keep(prefix, entries);
+      if (entries && !read.written && entries.length <= this.maxEntries) this.kept.set(prefix, entries);
     };
   }
 
@@ -152,30 +180,11 @@ export class ScanCache {
       if (!this.roots.has(rootOf(key))) continue;
       for (let i = key.indexOf('/'); i !== -1; i = key.indexOf('/', i + 1)) {
         const prefix = key.slice(0, i + 1);
-        this.drop(prefix);
+        this.kept.delete(prefix);
         const state = this.reading.get(prefix);
         if (state) state.written = true;
       }
     }
-  }
-
-  private keep(prefix: string, entries: [string, string][]): void {
-    this.drop(prefix);
-    this.kept.set(prefix, entries);
-    this.count(prefix, 1);
-    this.chars += prefix.length + size(entries);
-    for (const [oldest] of this.kept) {
-      if (this.chars <= this.maxChars) break;
-      this.drop(oldest);
-    }
-  }
-
-  private drop(prefix: string): void {
-    const entries = this.kept.get(prefix);
-    if (entries === undefined) return;
-    this.kept.delete(prefix);
-    this.count(prefix, -1);
-    this.chars -= prefix.length + size(entries);
   }
 
   private count(prefix: string, by: number): void {
