@@ -4,10 +4,9 @@ import { BadRequestError } from '../errors.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import { reachActor } from '../registry/access.js';
-import { EXECUTION_STATUSES, executionTally, readEntry, type IndexedExecution } from '../search/execution-index.js';
+import { EXECUTION_STATUSES, readEntry, readExecutionTally, type IndexedExecution } from '../search/execution-index.js';
 import { SEARCH_DEFAULT_LIMIT } from '../search/query.js';
 import { keys } from '../store/keys.js';
-import { Tally } from '../store/tally.js';
 import { topics, type Bus } from '../bus/bus.js';
 import type { LogStore } from './logs.js';
 import type { ResultQueue } from './results.js';
@@ -39,7 +38,7 @@ export class ExecutionService {
    */
   async list(who: Identity, identifier: string): Promise<ExecutionSummary> {
     const { actor } = await reachActor(this.ctx, who, identifier, 'executions.read');
-    const [counts, executions] = await Promise.all([new Tally(this.ctx.store).read(executionTally(actor.tenant, actor.id)), this.recent(actor, SUMMARY_LIMIT)]);
+    const [counts, executions] = await Promise.all([readExecutionTally(this.ctx.store, actor), this.recent(actor, SUMMARY_LIMIT)]);
     const total = (field: string) => counts[field] ?? 0;
     return { actor, executions, totalExecutions: total('executions'), totalCpu: total('cpu'), totalIo: total('io'), totalRuntime: total('runtime') };
   }

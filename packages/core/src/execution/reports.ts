@@ -5,9 +5,9 @@ import type { Inbox } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { ExecutionStatus } from '../model/execution.js';
 import type { Worker, WorkerStatus } from '../model/worker.js';
-import { EXECUTION_STATUSES, executionTally } from '../search/execution-index.js';
+import { EXECUTION_STATUSES, readExecutionTally } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
-import { Tally, type Counts } from '../store/tally.js';
+import type { Counts } from '../store/tally.js';
 
 export interface ActorReport {
   actor: Actor;
@@ -82,7 +82,7 @@ export class Reports {
     await authorize(this.ctx, who, 'tenant.admin', { kind: 'tenant' });
     const counts: ExecutionCounts[] = [];
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
-      const tally = await this.tally(actor);
+      const tally = await readExecutionTally(this.ctx.store, actor);
       const total = (field: string) => tally[field] ?? 0;
       counts.push({ actorId: actor.id, total: total('executions'), byStatus: byStatus(tally), totalCpu: total('cpu'), totalIo: total('io'), totalRuntime: total('runtime') });
     }
@@ -99,14 +99,10 @@ export class Reports {
     const executions: Partial<Record<ExecutionStatus, number>> = {};
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.allActors)) {
       queues.push({ actor: actor.dbId, length: await this.inbox.length(actor.dbId) });
-      for (const [status, n] of Object.entries(byStatus(await this.tally(actor))) as [ExecutionStatus, number][]) executions[status] = (executions[status] ?? 0) + n;
+      for (const [status, n] of Object.entries(byStatus(await readExecutionTally(this.ctx.store, actor))) as [ExecutionStatus, number][]) executions[status] = (executions[status] ?? 0) + n;
     }
     for await (const [, w] of this.ctx.store.scan<Worker>(keys.allWorkers)) workers[w.status] = (workers[w.status] ?? 0) + 1;
     return { queues, workers, executions };
-  }
-
-  private tally(actor: Actor): Promise<Counts> {
-    return new Tally(this.ctx.store).read(executionTally(actor.tenant, actor.id));
   }
 }
 

@@ -3,8 +3,7 @@ import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Worker } from '../model/worker.js';
 import { keys } from '../store/keys.js';
-import { Tally } from '../store/tally.js';
-import { INDEXED_FIELDS, executionTally, type IndexedExecution } from './execution-index.js';
+import { INDEXED_FIELDS, readExecutionTally, type IndexedExecution } from './execution-index.js';
 import { indexRange, readIndex, type IndexCut, type IndexRange } from './index-scan.js';
 import { matches } from './match.js';
 import type { Condition, SearchQuery } from './query.js';
@@ -57,7 +56,7 @@ export async function countFromTallies(ctx: EngineContext, collection: string, r
   if (collection !== 'executions' || !query.conditions.every(onStatusOrActor) || query.patterns.length > 0 || query.search !== undefined || query.exactsearch !== undefined) return undefined;
   const { statuses } = indexRange(query.conditions);
   const actors = reach.actors.filter((actor) => query.conditions.every((c) => c.path[0] !== 'actorId' || matches({ actorId: actor.id }, c)));
-  const tallies = await Promise.all(actors.map((actor) => new Tally(ctx.store).read(executionTally(actor.tenant, actor.id))));
+  const tallies = await Promise.all(actors.map((actor) => readExecutionTally(ctx.store, actor)));
   return tallies.reduce((sum, counts) => statuses.reduce((n, status) => n + (counts[status] ?? 0), sum), 0);
 }
 

@@ -47,6 +47,11 @@ function entryKeys(e: Execution): string[] {
 /** The name of the tally of an actor's executions. */
 export const executionTally = (tenant: string, actorId: string): string => `executions/${tenant}/${actorId}`;
 
+/** The tally of an actor's executions (see `indexOps`). */
+export function readExecutionTally(store: Store, actor: { tenant: string; id: string }): Promise<Counts> {
+  return new Tally(store).read(executionTally(actor.tenant, actor.id));
+}
+
 /**
  * The writes that go with an execution's change from `before` to `after` (undefined: it did not
  * exist / is removed): its index entries and its actor's tally. Write them in the same batch as the record.
