@@ -65,6 +65,7 @@ export const POLICY = {
   'config.delete': { ...CONFIG, level: 'UPDATE', what: 'delete a config' },
   'config.permissions.read': { ...CONFIG, level: 'READ', what: "read a config's permissions" },
   'config.permissions.grant': { ...CONFIG, level: 'UPDATE', what: 'grant or revoke a permission on a config' },
+  'actors.stats': { ...TENANT, roles: 'any', what: 'read activity per minute (messages, executions, durations, workers) of the actors one may read executions of' },
   'tenant.utilization': { ...TENANT, roles: 'any', what: "read the tenant's utilization" },
   'tenant.admin': { ...TENANT, roles: 'admin', what: 'admin reports, the dashboard, a cron pass' },
   'nodes.list': { ...TENANT, roles: 'admin', what: "list the nodes sharing the store: heartbeat, capacity, workers (all tenants'), leader" },

@@ -1,3 +1,4 @@
+import type { Bus } from '../bus/bus.js';
 import type { EngineContext } from '../engine/context.js';
 import type { Actor } from '../model/actor.js';
 import { keys } from '../store/keys.js';
@@ -23,14 +24,30 @@ export interface OpenLog {
 
 const TRUNCATED = ' LOG LIMIT EXCEEDED; this execution log was TRUNCATED!';
 const FLUSH_MS = 250;
+/** The most bytes of (JSON) text a log-append notification carries (NOTIFY payloads are small); past it, followers read the store. */
+const NOTIFIED_BYTES = 4000;
+
+/** The bus topic of an execution's log appends (payload: a {@link LogAppend}), published after each flush is written. */
+export const logTopic = (actorDbId: string, executionId: string): string => `logs/${actorDbId}/${executionId}`;
+
+/** A flush of a running log, as followers are told: where it starts in the log, and its text when short enough to carry. */
+export interface LogAppend {
+  offset: number;
+  length: number;
+  text?: string;
+}
 
 /** Execution logs: written in chunks while the container runs, cut past the size limit, removed after logEx. */
 export class LogStore {
-  constructor(private readonly ctx: EngineContext) {}
+  /** `bus`, when given, is told of each flush on {@link logTopic} (for followers of running logs). */
+  constructor(
+    private readonly ctx: EngineContext,
+    private readonly bus?: Bus,
+  ) {}
 
   /** A writer for one execution's log; readers see what it flushed (every 250 ms at most). */
   writer(actor: Actor, executionId: string): LogWriter {
-    return new LogWriter(this.ctx, actor, executionId);
+    return new LogWriter(this.ctx, actor, executionId, this.bus);
   }
 
   /** The log of an execution so far (a running one's chunks too); empty when there is none or it expired. */
@@ -116,6 +133,7 @@ export class LogWriter {
     private readonly ctx: EngineContext,
     private readonly actor: Actor,
     private readonly executionId: string,
+    private readonly bus?: Bus,
   ) {}
 
   append(chunk: string): void {
@@ -129,7 +147,7 @@ export class LogWriter {
     }
     this.timer ??= setTimeout(() => {
       this.timer = null;
-      if (this.text.length > this.chunked) void this.write(this.flushOps());
+      if (this.text.length > this.chunked) void this.flush();
     }, FLUSH_MS);
   }
 
@@ -152,6 +170,16 @@ export class LogWriter {
       { type: 'del', key: keys.openLog(key) },
       ...chunks,
     ];
+  }
+
+  /** Writes what came since the last flush, then tells followers of it. */
+  private async flush(): Promise<void> {
+    const offset = this.chunked;
+    const piece = this.text.slice(offset);
+    await this.write(this.flushOps());
+    if (!this.bus) return;
+    const append: LogAppend = { offset, length: piece.length, ...(Buffer.byteLength(JSON.stringify(piece)) <= NOTIFIED_BYTES ? { text: piece } : {}) };
+    await this.bus.publish(logTopic(this.actor.dbId, this.executionId), append).catch((e: Error) => this.ctx.log.warn({ err: e }, 'telling followers of a log'));
   }
 
   /**
