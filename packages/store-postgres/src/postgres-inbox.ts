@@ -2,24 +2,10 @@ import type { BatchOp, Inbox, Lease, QueuedMessage } from '@abaco/core';
 import { PostgresDatabase } from './database.js';
 import { RecordWrites } from './record-writes.js';
 
-/** A lease of the PostgreSQL inbox: it carries a fencing token, which acks and releases must show. */
-export interface PostgresLease extends Lease {
-  /** New for every lease: a holder whose lease was taken back (released, redelivered) holds an old one. */
-  token: string;
-  /** When the lease lapses unless extended; null for a lease without expiry. */
-  expiresAt: Date | null;
-}
-
-export interface LeaseOptions {
-  /**
-   * Lease only if nothing else of the inbox is leased, and take the oldest message or none (never
-   * skip one being leased by someone else): a stateful actor's messages run one at a time, in order.
-   * The database refuses two exclusive leases of one inbox.
-   */
-  exclusive?: boolean;
-  /** The lease lapses after this long unless extended; `redeliver` puts lapsed leases back. Default: never. */
-  ttlMs?: number;
-}
+/** How a message is leased: the port's `LeaseOptions` (until @abaco/core exports it by name). */
+export type LeaseOptions = NonNullable<Parameters<Inbox['lease']>[2]>;
+/** The port's `Lease`, which now carries the fencing token and expiry (kept until the package index drops this name). */
+export type PostgresLease = Lease;
 
 interface MessageRow {
   seq: string;
@@ -56,7 +42,8 @@ export class PostgresInbox implements Inbox {
     await this.db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
   }
 
-  async lease(inbox: string, holder: string, options: LeaseOptions = {}): Promise<PostgresLease | undefined> {
+  /** Takes the lease; the database refuses two exclusive leases of one inbox (a partial unique index). */
+  async lease(inbox: string, holder: string, options: LeaseOptions = {}): Promise<Lease | undefined> {
     const exclusive = options.exclusive ?? false;
     const head = `SELECT seq FROM ${this.messages} WHERE inbox = $1 AND holder IS NULL ORDER BY seq LIMIT 1 FOR UPDATE${exclusive ? '' : ' SKIP LOCKED'}`;
     const alone = exclusive ? ` AND NOT EXISTS (SELECT 1 FROM ${this.messages} WHERE inbox = $1 AND holder IS NOT NULL)` : '';
@@ -74,18 +61,13 @@ export class PostgresInbox implements Inbox {
     }
   }
 
-  /**
-   * Removes a leased message for good and writes `also` with it, if `lease` is still held (its
-   * token is the current one); otherwise changes nothing: a stale holder's ack is refused.
-   */
   async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<void> {
     const writes = new RecordWrites(also);
-    const params: unknown[] = [inbox, lease.seq, tokenOf(lease)];
+    const params: unknown[] = [inbox, lease.seq, lease.token];
     const ctes = [`held AS (DELETE FROM ${this.messages} WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1)`, ...writes.ctes(this.records, params, 'held')];
     await this.db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
   }
 
-  /** Puts a leased message back at its place, if `lease` is still held; otherwise changes nothing. */
   async release(inbox: string, lease: Lease): Promise<void> {
     await this.putBack(inbox, lease);
   }
@@ -94,16 +76,15 @@ export class PostgresInbox implements Inbox {
   private async putBack(inbox: string, lease: Lease): Promise<boolean> {
     const { rowCount } = await this.db.query(
       `UPDATE ${this.messages} SET holder = NULL, token = NULL, exclusive = false, leased_until = NULL WHERE inbox = $1 AND seq = $2 AND token = $3`,
-      [inbox, lease.seq, tokenOf(lease)],
+      [inbox, lease.seq, lease.token],
     );
     return rowCount === 1;
   }
 
-  /** Extends a held lease to lapse `ttlMs` from now (the heartbeat of a running execution); false when it is no longer held. */
   async extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean> {
     const { rowCount } = await this.db.query(
       `UPDATE ${this.messages} SET leased_until = now() + make_interval(secs => $4::float8 / 1000) WHERE inbox = $1 AND seq = $2 AND token = $3`,
-      [inbox, lease.seq, tokenOf(lease), ttlMs],
+      [inbox, lease.seq, lease.token, ttlMs],
     );
     return rowCount === 1;
   }
@@ -121,11 +102,11 @@ export class PostgresInbox implements Inbox {
     return rows.map((row) => row.message);
   }
 
-  async leases(inbox: string): Promise<PostgresLease[]> {
+  async leases(inbox: string): Promise<Lease[]> {
     return (await this.leased(inbox)).map(leaseOf);
   }
 
-  /** Puts back every leased message whose holder is not alive or whose lease lapsed; returns how many. */
+  /** Lapsed by the database's clock. */
   async redeliver(inbox: string, isAlive: (holder: string) => boolean): Promise<number> {
     let count = 0;
     for (const row of await this.leased(inbox)) {
@@ -155,7 +136,4 @@ export class PostgresInbox implements Inbox {
 
 const UNIQUE_VIOLATION = '23505';
 
-const leaseOf = (row: MessageRow): PostgresLease => ({ seq: row.seq, holder: row.holder, message: row.message, token: row.token, expiresAt: row.leased_until });
-
-/** A lease's fencing token; null (matching no lease) for a lease that did not come from this inbox. */
-const tokenOf = (lease: Lease): string | null => (lease as Partial<PostgresLease>).token ?? null;
+const leaseOf = (row: MessageRow): Lease => ({ seq: row.seq, holder: row.holder, message: row.message, token: row.token, expiresAt: row.leased_until?.getTime() ?? null });

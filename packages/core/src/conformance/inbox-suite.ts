@@ -81,6 +81,60 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       t.equal((await inbox.lease('A_4', 'w'))?.message.executionId, 'a');
     });
 
+    t.test('a holder whose lease was taken back can neither ack, release nor extend it: the message and its records stay as the new holder has them', async (t) => {
+      const { inbox, store } = await fresh(t);
+      await inbox.push('A_9', message('e1'), [{ type: 'put', key: 'exec/e1', value: 'SUBMITTED' }]);
+      const stale = (await inbox.lease('A_9', 'lost-worker'))!;
+      t.equal(await inbox.redeliver('A_9', (holder) => holder !== 'lost-worker'), 1);
+      const current = (await inbox.lease('A_9', 'new-worker'))!;
+      t.not(current.token, stale.token, 'the new lease has a new fencing token');
+      await inbox.ack('A_9', stale, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE from the lost worker' }]);
+      await inbox.release('A_9', stale);
+      t.notOk(await inbox.extend('A_9', stale, 60_000), 'nor extend it');
+      t.equal(await store.get('exec/e1'), 'SUBMITTED', 'the stale ack wrote nothing');
+      t.same((await inbox.leases('A_9')).map((l) => l.holder), ['new-worker'], 'the message is still leased to the new holder');
+      await inbox.ack('A_9', current, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE' }]);
+      t.equal(await store.get('exec/e1'), 'COMPLETE');
+      t.same(await inbox.inboxes(), []);
+    });
+
+    t.test('exclusive leases: never two leased messages in one inbox, the oldest or none, whoever asks at once', async (t) => {
+      const { inbox } = await fresh(t);
+      for (const id of ['a', 'b', 'c']) await inbox.push('S_1', message(id));
+      const out: string[] = [];
+      for (let round = 0; round < 3; round++) {
+        const got = (await Promise.all(Array.from({ length: 8 }, (_, w) => inbox.lease('S_1', `w${w}`, { exclusive: true })))).filter((l) => l !== undefined);
+        t.equal(got.length, 1, `round ${round}: one lease among 8 asking at once`);
+        t.equal(await inbox.lease('S_1', 'late', { exclusive: true }), undefined, 'none while it is held');
+        out.push(got[0]!.message.executionId);
+        if (round === 0) {
+          await inbox.release('S_1', got[0]!);
+          const again = (await inbox.lease('S_1', 'w', { exclusive: true }))!;
+          t.equal(again.message.executionId, 'a', 'a released message is the next one again');
+          await inbox.ack('S_1', again);
+        } else await inbox.ack('S_1', got[0]!);
+      }
+      t.same(out, ['a', 'b', 'c']);
+    });
+
+    t.test('a lease with a time to live is put back by redeliver once it lapses, unless extended', async (t) => {
+      const { inbox } = await fresh(t);
+      await inbox.push('A_10', message('e1'));
+      const lease = (await inbox.lease('A_10', 'w', { ttlMs: 60_000 }))!;
+      t.ok(lease.expiresAt !== null && lease.expiresAt > Date.now() + 30_000, 'it lapses a minute from now');
+      t.equal((await inbox.leases('A_10'))[0]?.expiresAt, lease.expiresAt, 'leases show the expiry');
+      t.equal(await inbox.redeliver('A_10', () => true), 0, 'a live holder within its time keeps it');
+      t.ok(await inbox.extend('A_10', lease, 120_000), 'the holder extends it');
+      t.ok((await inbox.leases('A_10'))[0]!.expiresAt! > lease.expiresAt!, 'to a later expiry');
+      t.equal(await inbox.redeliver('A_10', () => true), 0, 'and keeps it');
+      t.ok(await inbox.extend('A_10', lease, 0), 'the holder may shorten it, here to nothing');
+      t.equal(await inbox.redeliver('A_10', () => true), 1, 'a lapsed lease goes back, though its holder is alive');
+      t.notOk(await inbox.extend('A_10', lease, 60_000), 'its holder can no longer extend it');
+      const next = (await inbox.lease('A_10', 'other'))!;
+      t.equal(next.message.executionId, 'e1');
+      t.equal(next.expiresAt, null, 'a lease without a time to live never lapses');
+    });
+
     t.test('records written with a push or an ack land with it', async (t) => {
       const { inbox, store } = await fresh(t);
       await inbox.push('A_5', message('x'), [{ type: 'put', key: 'exec/x', value: 'SUBMITTED' }]);

@@ -3,10 +3,28 @@ import type { QueuedMessage } from '../model/execution.js';
 
 /** A message handed to one consumer for a while. */
 export interface Lease {
-  /** Position of the message in its inbox; identifies the lease. */
+  /** Position of the message in its inbox; identifies the message. */
   seq: string;
   holder: string;
   message: QueuedMessage;
+  /**
+   * The fencing token: new for every lease, so a holder whose lease was taken back (released,
+   * redelivered, settled by another node) holds an old one, and its ack, release or extend changes nothing.
+   */
+  token: string;
+  /** When the lease lapses unless extended (ms since the epoch); null for a lease without expiry. */
+  expiresAt: number | null;
+}
+
+/** How a message is leased. */
+export interface LeaseOptions {
+  /**
+   * Lease only if nothing else of the inbox is leased, and take the oldest message or none (never
+   * one behind a message leased by someone else): a stateful actor's messages run one at a time, in order.
+   */
+  exclusive?: boolean;
+  /** The lease lapses after this long (ms) unless extended; `redeliver` puts lapsed leases back. Default: never. */
+  ttlMs?: number;
 }
 
 /**
@@ -17,20 +35,30 @@ export interface Lease {
 export interface Inbox {
   /** Appends a message; `also` is written atomically with it (the execution record). */
   push(inbox: string, message: QueuedMessage, also?: BatchOp[]): Promise<void>;
-  /** Hands the oldest queued message to `holder`, or undefined when none is queued. */
-  lease(inbox: string, holder: string): Promise<Lease | undefined>;
-  /** Removes a leased message for good; `also` is written atomically with the removal. */
+  /** Hands the oldest queued message to `holder` (see `LeaseOptions`), or undefined when none is queued. */
+  lease(inbox: string, holder: string, options?: LeaseOptions): Promise<Lease | undefined>;
+  /**
+   * Removes a leased message for good, with `also` written atomically with the removal, if `lease`
+   * is still held (its token is the current one); otherwise changes nothing and writes nothing.
+   */
   ack(inbox: string, lease: Lease, also?: BatchOp[]): Promise<void>;
-  /** Puts a leased message back at its place at the head of the queue. */
+  /** Puts a leased message back at its place at the head of the queue, if `lease` is still held. */
   release(inbox: string, lease: Lease): Promise<void>;
+  /** Makes a held lease lapse `ttlMs` from now (the heartbeat of a running execution); false when it is no longer held. */
+  extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean>;
   /** How many messages are queued (leased ones not counted). */
   length(inbox: string): Promise<number>;
   /** Removes every queued message (leased ones stay) and returns them. */
   purge(inbox: string): Promise<QueuedMessage[]>;
-  /** The leases currently held in an inbox. */
+  /** The leases currently held in an inbox, oldest message first. */
   leases(inbox: string): Promise<Lease[]>;
-  /** Puts back every leased message whose holder is not alive; returns how many. */
+  /** Puts back every leased message whose holder is not alive or whose lease lapsed; returns how many. */
   redeliver(inbox: string, isAlive: (holder: string) => boolean): Promise<number>;
   /** Every inbox that holds queued or leased messages. */
   inboxes(): Promise<string[]>;
+}
+
+/** Whether a lease's time ran out by `now` (ms since the epoch). */
+export function lapsed(lease: Lease, now: number): boolean {
+  return lease.expiresAt !== null && lease.expiresAt <= now;
 }

@@ -1,13 +1,17 @@
+import { newId } from '../ids.js';
 import type { QueuedMessage } from '../model/execution.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { UNCHANGED, WithWrites, type BatchOp, type Store } from '../store/store.js';
-import type { Inbox, Lease } from './inbox.js';
+import { lapsed, type Inbox, type Lease, type LeaseOptions } from './inbox.js';
 
 interface Meta {
   queued: number;
   leased: number;
 }
-type LeaseRecord = Lease;
+/** A leased message as kept: its lease, and whether it was taken exclusively. */
+interface LeaseRecord extends Lease {
+  exclusive: boolean;
+}
 interface Push {
   seq: string;
   message: QueuedMessage;
@@ -17,7 +21,9 @@ interface Push {
 /**
  * The embedded Inbox, kept in the Store. Every change of an inbox is one atomic update of its
  * meta record (queued and leased counts), so pushes, leases and acks of one inbox are serialised
- * by the Store's read-modify-write and land with the records written alongside them. Pushes to
+ * by the Store's read-modify-write and land with the records written alongside them. A lease keeps
+ * its fencing token and expiry in its record (expiry by this process's clock); an exclusive lease
+ * is taken only while the meta record counts no lease. Pushes to
  * one inbox are committed in groups: those that come while a write is in flight go together in the
  * next one (one meta update for all), each answered when its group is written.
  *
@@ -40,16 +46,17 @@ export class StoreInbox implements Inbox {
     await this.store.update<Meta>(metaKey(inbox), (meta = empty()) => new WithWrites({ ...meta, queued: meta.queued + group.length }, ops));
   }
 
-  async lease(inbox: string, holder: string): Promise<Lease | undefined> {
+  async lease(inbox: string, holder: string, options: LeaseOptions = {}): Promise<Lease | undefined> {
     let leased: Lease | undefined;
     await this.store.update<Meta>(metaKey(inbox), async (meta) => {
-      if (!meta || meta.queued === 0) return UNCHANGED;
+      if (!meta || meta.queued === 0 || (options.exclusive && meta.leased > 0)) return UNCHANGED;
       for await (const [key, message] of this.store.scan<QueuedMessage>(`ib/${inbox}/q/`, { limit: 1 })) {
         const seq = key.slice(key.lastIndexOf('/') + 1);
-        leased = { seq, holder, message };
+        const expiresAt = options.ttlMs === undefined ? null : Date.now() + options.ttlMs;
+        leased = { seq, holder, message, token: newId(), expiresAt };
         return new WithWrites({ queued: meta.queued - 1, leased: meta.leased + 1 }, [
           { type: 'del', key },
-          { type: 'put', key: leasedKey(inbox, seq), value: leased satisfies LeaseRecord },
+          { type: 'put', key: leasedKey(inbox, seq), value: { ...leased, exclusive: options.exclusive ?? false } satisfies LeaseRecord },
         ]);
       }
       return UNCHANGED;
@@ -59,21 +66,37 @@ export class StoreInbox implements Inbox {
 
   async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<void> {
     await this.store.update<Meta>(metaKey(inbox), async (meta = empty()) => {
-      const held = await this.store.get<LeaseRecord>(leasedKey(inbox, lease.seq));
-      if (!held) return also.length ? new WithWrites(meta, also) : UNCHANGED;
+      if (!(await this.held(inbox, lease))) return UNCHANGED;
       return new WithWrites(settle({ ...meta, leased: meta.leased - 1 }), [{ type: 'del', key: leasedKey(inbox, lease.seq) }, ...also]);
     });
   }
 
   async release(inbox: string, lease: Lease): Promise<void> {
     await this.store.update<Meta>(metaKey(inbox), async (meta = empty()) => {
-      const held = await this.store.get<LeaseRecord>(leasedKey(inbox, lease.seq));
+      const held = await this.held(inbox, lease);
       if (!held) return UNCHANGED;
       return new WithWrites({ queued: meta.queued + 1, leased: meta.leased - 1 }, [
         { type: 'del', key: leasedKey(inbox, lease.seq) },
         { type: 'put', key: queuedKey(inbox, lease.seq), value: held.message },
       ]);
     });
+  }
+
+  async extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean> {
+    let extended = false;
+    await this.store.update<Meta>(metaKey(inbox), async (meta) => {
+      const held = await this.held(inbox, lease);
+      if (!held || !meta) return UNCHANGED;
+      extended = true;
+      return new WithWrites(meta, [{ type: 'put', key: leasedKey(inbox, lease.seq), value: { ...held, expiresAt: Date.now() + ttlMs } satisfies LeaseRecord }]);
+    });
+    return extended;
+  }
+
+  /** The record of a leased message if `lease` is its current lease (same fencing token). */
+  private async held(inbox: string, lease: Lease): Promise<LeaseRecord | undefined> {
+    const held = await this.store.get<LeaseRecord>(leasedKey(inbox, lease.seq));
+    return held?.token === lease.token ? held : undefined;
   }
 
   async length(inbox: string): Promise<number> {
@@ -96,14 +119,14 @@ export class StoreInbox implements Inbox {
 
   async leases(inbox: string): Promise<Lease[]> {
     const held: Lease[] = [];
-    for await (const [, lease] of this.store.scan<LeaseRecord>(`ib/${inbox}/l/`)) held.push(lease);
+    for await (const [, { exclusive: _, ...lease }] of this.store.scan<LeaseRecord>(`ib/${inbox}/l/`)) held.push(lease);
     return held;
   }
 
   async redeliver(inbox: string, isAlive: (holder: string) => boolean): Promise<number> {
     let count = 0;
     for (const lease of await this.leases(inbox)) {
-      if (isAlive(lease.holder)) continue;
+      if (isAlive(lease.holder) && !lapsed(lease, Date.now())) continue;
       await this.release(inbox, lease);
       count++;
     }
