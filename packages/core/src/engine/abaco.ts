@@ -14,6 +14,7 @@ import { LogStore } from '../execution/logs.js';
 import { MessageService } from '../execution/messages.js';
 import { recover } from '../execution/recovery.js';
 import { Reports } from '../execution/reports.js';
+import { BinaryPayloads } from '../execution/payloads.js';
 import { ResultQueue } from '../execution/results.js';
 import { Runner } from '../execution/runner.js';
 import { WorkerAdmin } from '../execution/worker-admin.js';
@@ -107,6 +108,7 @@ export class Abaco {
   private readonly events: EventDispatcher;
   private readonly logs: LogStore;
   private readonly runner: Runner;
+  private readonly payloads: BinaryPayloads;
   private readonly timers: NodeJS.Timeout[] = [];
 
   private constructor(
@@ -120,11 +122,12 @@ export class Abaco {
     this.configs = new ConfigRegistry(ctx);
     this.logs = new LogStore(ctx);
     const results = new ResultQueue(ctx);
+    this.payloads = new BinaryPayloads(ctx, { spoolDir: parts.spoolDir, inStore: !parts.solo });
     this.events = new EventDispatcher(ctx, (from, event) => this.sendEvent(from, event));
-    this.messages = new MessageService(ctx, { inbox, bus, logs: this.logs, results, spoolDir: parts.spoolDir, onQueued: (actor) => this.onQueued(actor) });
+    this.messages = new MessageService(ctx, { inbox, bus, logs: this.logs, results, payloads: this.payloads, onQueued: (actor) => this.onQueued(actor) });
     this.executions = new ExecutionService(ctx, { bus, logs: this.logs, results });
     const runtime = parts.runtime ?? noRuntime;
-    const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir, installation: parts.installation });
+    const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, payloads: this.payloads, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir, installation: parts.installation });
     this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: parts.node.id, cluster: !parts.solo });
     this.workers = new WorkerAdmin(ctx, this.pool);
     this.actors = new ActorRegistry(ctx, this.state, this.lifecycle());
@@ -228,7 +231,7 @@ export class Abaco {
     const removed = await this.parts.runtime!.cleanup((labels) => labels['abaco.installation'] !== installation || this.pool.isAlive(labels['abaco.worker'] ?? ''));
     if (removed > 0) this.ctx.log.warn({ removed }, 'removed containers left by a previous engine');
     const { node, solo } = this.parts;
-    const recovery = { inbox: this.parts.inbox, pool: this.pool, runner: this.runner, logs: this.logs, spoolDir: this.parts.spoolDir, nodeId: node.id, solo };
+    const recovery = { inbox: this.parts.inbox, pool: this.pool, runner: this.runner, logs: this.logs, payloads: this.payloads, nodeId: node.id, solo };
     await this.pool.listen();
     await recover(this.ctx, recovery, { atStart: true });
     const every = (ms: number, task: () => Promise<unknown>) => {

@@ -1,5 +1,3 @@
-import { copyFile, mkdir, rename, unlink, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { Identity } from '../auth/identity.js';
 import type { EngineContext } from '../engine/context.js';
 import { executorIds } from '../engine/settings.js';
@@ -16,6 +14,7 @@ import { keys } from '../store/keys.js';
 import { UNCHANGED } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
 import type { LogStore } from './logs.js';
+import type { BinaryPayloads } from './payloads.js';
 import type { ResultQueue } from './results.js';
 
 /** A message for an actor: a string, a JSON value, or bytes (in memory or in a file the engine takes over). */
@@ -56,8 +55,8 @@ export interface MessageDeps {
    * was queued), each after one signal on the actor's inbox topic for the messages it covers.
    */
   onQueued: (actor: Actor) => Promise<void>;
-  /** Where binary messages wait for their execution (kept across restarts). */
-  spoolDir: string;
+  /** Where binary messages wait for their execution. */
+  payloads: BinaryPayloads;
 }
 
 /** Messages: send (asynchronous or synchronous), count and purge an actor's inbox. */
@@ -102,7 +101,7 @@ export class MessageService {
     const env = checkEnv(options.env ?? {});
     let contentType: ContentType;
     let text: string | null = null;
-    let binaryPath: string | null = null;
+    let binary: Pick<QueuedMessage, 'binaryPath' | 'binaryStored'> = { binaryPath: null };
     if (input.kind === 'str') {
       contentType = 'str';
       text = input.text;
@@ -111,10 +110,7 @@ export class MessageService {
       text = JSON.stringify(input.value);
     } else {
       contentType = 'application/octet-stream';
-      await mkdir(this.deps.spoolDir, { recursive: true });
-      binaryPath = join(this.deps.spoolDir, `${id}.bin`);
-      if ('data' in input) await writeFile(binaryPath, input.data);
-      else await moveFile(input.file, binaryPath);
+      binary = await this.deps.payloads.keep(actor, id, input);
     }
     const execution: Execution = {
       id,
@@ -135,7 +131,7 @@ export class MessageService {
       finalState: null,
       contentType,
     };
-    const message: QueuedMessage = { executionId: id, contentType, text, binaryPath, env, executor, sender: options.sender, synchronous: options.synchronous ?? false };
+    const message: QueuedMessage = { executionId: id, contentType, text, ...binary, env, executor, sender: options.sender, synchronous: options.synchronous ?? false };
     await this.deps.inbox.push(actor.dbId, message, [
       { type: 'put', key: keys.execution(actor.tenant, actor.id, id), value: execution },
       ...indexOps(undefined, execution),
@@ -188,17 +184,6 @@ export class MessageService {
     } finally {
       await unsubscribe();
     }
-  }
-}
-
-/** Moves a file, copying it when it lives on another filesystem than its destination. */
-async function moveFile(from: string, to: string): Promise<void> {
-  try {
-    await rename(from, to);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    await copyFile(from, to);
-    await unlink(from);
   }
 }
 

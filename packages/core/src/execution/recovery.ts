@@ -1,5 +1,3 @@
-import { readdir, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
 import type { EngineContext } from '../engine/context.js';
 import type { Inbox } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
@@ -8,24 +6,25 @@ import type { Nonce } from '../model/nonce.js';
 import type { Worker } from '../model/worker.js';
 import { keys } from '../store/keys.js';
 import type { LogStore } from './logs.js';
+import type { BinaryPayloads } from './payloads.js';
 import type { Runner } from './runner.js';
 import type { WorkerPool } from './workers.js';
 
 const LOST = 'The engine stopped while this execution was running; its container was lost.';
 
 /**
- * How old a spool file must be before a pass after the first may remove it: a message being
- * accepted writes its file just before it is queued.
+ * How old a binary message's bytes must be before a pass after the first may remove them: a message
+ * being accepted writes them just before it is queued.
  */
-const SPOOL_GRACE_MS = 60_000;
+const PAYLOAD_GRACE_MS = 60_000;
 
 export interface RecoveryDeps {
   inbox: Inbox;
   pool: WorkerPool;
   runner: Runner;
   logs: LogStore;
-  /** Where binary messages wait for their execution (this node's own folder). */
-  spoolDir: string;
+  /** Where binary messages wait for their execution. */
+  payloads: BinaryPayloads;
   /** This node's id: its workers' `hostId`. */
   nodeId: string;
   /** Alone on its store: every worker recorded there is this engine's, whichever node id it names. */
@@ -41,7 +40,7 @@ export interface RecoveryDeps {
  * started and had effects; finished: the lease is dropped); then their records are removed, and
  * actors with queued messages get a worker. So every accepted message ends as exactly one COMPLETE
  * or ERROR execution. Then what dead executions left is cleaned: their access tokens are revoked,
- * their logs get their expiry, and spool files of messages no longer queued or leased are removed.
+ * their logs get their expiry, and the bytes of binary messages no longer queued or leased are removed.
  *
  * In a cluster (not `solo`) the pass touches only workers recorded on this node, and the leases
  * and running executions of those: other nodes' workers are theirs to settle.
@@ -78,7 +77,7 @@ export async function recover(ctx: EngineContext, deps: RecoveryDeps, options: {
   };
   await revokeDeadTokens(ctx, running);
   await deps.logs.expireOrphans((log) => running(log.tenant, log.actorId, log.executionId));
-  await sweepSpool(ctx, deps.spoolDir, withMessages, options.atStart ? 0 : SPOOL_GRACE_MS);
+  await deps.payloads.sweep(withMessages, options.atStart ? 0 : PAYLOAD_GRACE_MS);
 }
 
 /** Removes the access tokens of executions that are not running (or ran on a dead worker of this node). */
@@ -90,25 +89,5 @@ async function revokeDeadTokens(ctx: EngineContext, running: (tenant: string, ac
       if (nonce.executionId === undefined || nonce.actorId === null) continue;
       if (!(await running(tenant, nonce.actorId, nonce.executionId))) await ctx.store.batch([{ type: 'del', key }]);
     }
-  }
-}
-
-/**
- * Removes the spool files (`<execution id>.bin`) older than `graceMs` whose message is neither
- * queued nor leased: whose execution, in an actor that has messages, is not SUBMITTED or RUNNING.
- */
-async function sweepSpool(ctx: EngineContext, spoolDir: string, withMessages: Actor[], graceMs: number): Promise<void> {
-  const files = await readdir(spoolDir).catch(() => [] as string[]);
-  for (const file of files.filter((f) => f.endsWith('.bin'))) {
-    const path = join(spoolDir, file);
-    const changed = await stat(path).then((s) => s.ctimeMs, () => undefined);
-    if (changed === undefined || ctx.now().getTime() - changed < graceMs) continue;
-    const executionId = file.slice(0, -'.bin'.length);
-    let waiting = false;
-    for (const actor of withMessages) {
-      const status = (await ctx.store.get<Execution>(keys.execution(actor.tenant, actor.id, executionId)))?.status;
-      if ((waiting = status === 'SUBMITTED' || status === 'RUNNING')) break;
-    }
-    if (!waiting) await rm(path, { force: true });
   }
 }

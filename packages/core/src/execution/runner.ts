@@ -1,4 +1,3 @@
-import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EngineContext } from '../engine/context.js';
 import type { Inbox, Lease } from '../inbox/inbox.js';
@@ -18,6 +17,7 @@ import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
 import { fileOwner, type IoRelay } from './io-relay.js';
 import type { LogStore } from './logs.js';
+import type { BinaryPayloads } from './payloads.js';
 import type { ResultQueue } from './results.js';
 import { parseMemory } from './memory.js';
 
@@ -28,6 +28,7 @@ export interface RunnerDeps {
   relay: IoRelay;
   logs: LogStore;
   results: ResultQueue;
+  payloads: BinaryPayloads;
   configs: ConfigRegistry;
   state: StateStore;
   nonces: NonceRegistry;
@@ -77,6 +78,7 @@ export class Runner {
       // execution as ERROR and never runs it again (its container may have started and had effects).
       await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
       const user = this.containerUser(actor, message);
+      const binary = await this.deps.payloads.localFile(actor, message);
       // The helper's sockets and the records the context needs, all at once.
       const [state, configs] = await Promise.all([
         this.deps.state.current(actor),
@@ -84,10 +86,10 @@ export class Runner {
         this.deps.relay.openResults(`r-${execution.id}`, socketPath, fileOwner(user), (data) => {
           pendingResults.push(this.deps.results.push(actor, execution.id, data));
         }),
-        message.binaryPath !== null && this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, message.binaryPath, fileOwner(user)),
+        binary !== undefined && this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, binary, fileOwner(user)),
         actor.token && this.deps.nonces.issueExecutionToken(actor, execution.id).then((issued) => (token = issued)),
       ]);
-      if (message.binaryPath !== null) mounts.push({ hostPath: fifoPath, containerPath: '/_abaco_binary_data', readOnly: true });
+      if (binary !== undefined) mounts.push({ hostPath: fifoPath, containerPath: '/_abaco_binary_data', readOnly: true });
       mounts.push(...actor.mounts.map((m) => ({ hostPath: m.host_path, containerPath: m.container_path, readOnly: m.mode !== 'rw' })));
       const env = executionEnv({ actor, workerId, executionId: execution.id, message, state, configs, accessToken: token ?? '' });
       container = await this.deps.runtime.run({
@@ -128,9 +130,9 @@ export class Runner {
     } finally {
       await stopHalt();
       if (token) await this.deps.nonces.revokeExecutionToken(actor, token);
-      if (message.binaryPath !== null) {
+      if (message.binaryPath !== null || message.binaryStored) {
         this.deps.relay.closeFifo(`f-${execution.id}`);
-        await rm(message.binaryPath, { force: true });
+        await this.deps.payloads.drop(actor, message);
       }
       if (container && !this.ctx.settings.leaveContainers) await container.remove().catch(() => {});
     }

@@ -51,6 +51,8 @@ export interface QueuedMessage {
   text: string | null;
   /** For binary messages: the file holding the bytes until the execution reads them. */
   binaryPath: string | null;
+  /** For binary messages taken by a node of a cluster: the bytes are in the store (execution/payloads.ts), not in a file. */
+  binaryStored?: boolean;
   /** Environment variables from the message's query parameters. */
   env: Record<string, string>;
   executor: string;

@@ -115,7 +115,7 @@ export class ActorRegistry {
     await this.ctx.store.update<Actor>(keys.actor(t, actor.id), (a) => (a ? { ...a, status: 'SHUTTING_DOWN' } : a));
     await this.lifecycle.deleting(actor);
     await clearActorIndex(this.ctx.store, t, actor.id);
-    for (const prefix of [keys.executions(t, actor.id), keys.logs(t, actor.id), keys.resultsOfActor(t, actor.id), keys.workers(t, actor.id)]) {
+    for (const prefix of [keys.executions(t, actor.id), keys.logs(t, actor.id), keys.resultsOfActor(t, actor.id), keys.workers(t, actor.id), keys.payloadChunksOfActor(t, actor.id), keys.payloadsOfActor(t, actor.id)]) {
       await this.ctx.store.clear(prefix);
     }
     const ops: BatchOp[] = [

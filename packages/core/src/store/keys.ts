@@ -47,6 +47,16 @@ export const keys = {
    */
   logChunk: (key: string, n: number) => `lchunk/${key}/${String(n).padStart(8, '0')}`,
   logChunks: (key: string) => `lchunk/${key}/`,
+  /**
+   * A binary message's bytes kept in the store (in a cluster, see execution/payloads.ts): its head
+   * `payload/<tenant>/<actorId>/<executionId>` and its chunks under `pchunk/<tenant>/<actorId>/<executionId>/<n>`.
+   */
+  payload: (tenant: string, actorId: string, executionId: string) => `payload/${tenant}/${actorId}/${executionId}`,
+  payloadsOfActor: (tenant: string, actorId: string) => `payload/${tenant}/${actorId}/`,
+  allPayloads: 'payload/',
+  payloadChunk: (tenant: string, actorId: string, executionId: string, n: number) => `pchunk/${tenant}/${actorId}/${executionId}/${String(n).padStart(8, '0')}`,
+  payloadChunks: (tenant: string, actorId: string, executionId: string) => `pchunk/${tenant}/${actorId}/${executionId}/`,
+  payloadChunksOfActor: (tenant: string, actorId: string) => `pchunk/${tenant}/${actorId}/`,
   /** A tally's counts (see store/tally.ts). */
   tally: (name: string) => `tally/${name}`,
 };
