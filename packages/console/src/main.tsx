@@ -1,0 +1,3 @@
+import { render } from 'preact';
+
+render(<main>Abaco console</main>, document.getElementById('app')!);
