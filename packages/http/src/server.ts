@@ -2,6 +2,7 @@ import type { Abaco } from '@abaco/core';
 import cors from '@fastify/cors';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/identify.js';
+import { registerConsole } from './console.js';
 import { registerBodyParsers } from './body.js';
 import { apiOf, envelope, errorStatus, NO_ROUTE } from './envelope.js';
 import { Metrics } from './metrics.js';
@@ -20,7 +21,8 @@ import { searchRoutes } from './routes/search.js';
 /**
  * The Abaco REST API over an engine, as a Fastify instance (not listening yet). Every route is
  * served under `/actors` and `/actors/v2` (the Abaco v2 API) and `/v3/actors` (the Tapis v3 Actors
- * API: the same handlers, v3's envelope); `/metrics` and the operators' routes are at the root.
+ * API: the same handlers, v3's envelope); `/metrics` and the operators' routes are at the root, and the
+ * web console (when `@abaco/console` is built) at `/console/`.
  */
 export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {}): Promise<FastifyInstance> {
   const options = resolveOptions(serverOptions);
@@ -57,6 +59,7 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(await metrics.render(abaco)));
   mount(app, operatorRoutes, '', 'v2', context);
   serveOpenApi(app);
+  await registerConsole(app);
   return app;
 }
 
