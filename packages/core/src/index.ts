@@ -23,9 +23,11 @@ export type { Execution, ExecutionStatus, FinalState, ContentType, QueuedMessage
 export type { Worker, WorkerStatus } from './model/worker.js';
 export type { MessageInput, SendOptions, Sent, SyncOutcome } from './execution/messages.js';
 export type { ExecutionSummary } from './execution/executions.js';
+export type { FollowEvent, Following } from './execution/log-follow.js';
+export type { Activity, ActivitySeries, ActorActivity } from './execution/activity.js';
 export type { AbacoEvent, EventType } from './execution/events.js';
 export { CRON_MESSAGE } from './execution/cron.js';
-export type { Inbox, Lease } from './inbox/inbox.js';
+export { lapsed, type Inbox, type Lease, type LeaseOptions } from './inbox/inbox.js';
 export { StoreInbox } from './inbox/store-inbox.js';
 export { topics, type Bus } from './bus/bus.js';
 export { MqemitterBus } from './bus/mqemitter-bus.js';

@@ -1,5 +1,5 @@
 export { PostgresDatabase, type PostgresOptions } from './database.js';
 export { PostgresStore } from './postgres-store.js';
-export { PostgresInbox, type LeaseOptions, type PostgresLease } from './postgres-inbox.js';
+export { PostgresInbox } from './postgres-inbox.js';
 export { PostgresBus } from './postgres-bus.js';
 export { PostgresLeadership, type LeadershipOptions } from './postgres-leadership.js';

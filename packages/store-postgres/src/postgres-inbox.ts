@@ -1,11 +1,7 @@
-import type { BatchOp, Inbox, Lease, QueuedMessage } from '@abaco/core';
+import type { BatchOp, Inbox, Lease, LeaseOptions, QueuedMessage } from '@abaco/core';
 import { PostgresDatabase } from './database.js';
 import { RecordWrites } from './record-writes.js';
 
-/** How a message is leased: the port's `LeaseOptions` (until @abaco/core exports it by name). */
-export type LeaseOptions = NonNullable<Parameters<Inbox['lease']>[2]>;
-/** The port's `Lease`, which now carries the fencing token and expiry (kept until the package index drops this name). */
-export type PostgresLease = Lease;
 
 interface MessageRow {
   seq: string;

@@ -14,6 +14,8 @@ import { LogStore } from '../execution/logs.js';
 import { MessageService } from '../execution/messages.js';
 import { recover } from '../execution/recovery.js';
 import { Reports } from '../execution/reports.js';
+import { ActivityStats } from '../execution/activity.js';
+import { LogFollower } from '../execution/log-follow.js';
 import { BinaryPayloads } from '../execution/payloads.js';
 import { ResultQueue } from '../execution/results.js';
 import { Runner } from '../execution/runner.js';
@@ -95,6 +97,10 @@ export class Abaco {
   readonly reports: Reports;
   /** The search of the user guide over actors, workers, executions and logs. */
   readonly search: SearchService;
+  /** Follows an execution's log as it is written (the server-sent events of `logs?follow=true`). */
+  readonly logFollower: LogFollower;
+  /** Activity per minute for the console's charts (`GET /actors/v2/stats`). */
+  readonly activity: ActivityStats;
   readonly permissions = {
     list: async (who: Identity, target: PermissionTarget): Promise<Permissions> => listPermissions(this.ctx, who, await this.shared(who, target)),
     grant: async (who: Identity, target: PermissionTarget, input: { user?: unknown; level?: unknown }): Promise<Permissions> =>
@@ -120,12 +126,14 @@ export class Abaco {
     this.aliases = new AliasRegistry(ctx);
     this.nonces = new NonceRegistry(ctx);
     this.configs = new ConfigRegistry(ctx);
-    this.logs = new LogStore(ctx);
+    this.logs = new LogStore(ctx, bus);
     const results = new ResultQueue(ctx);
     this.payloads = new BinaryPayloads(ctx, { spoolDir: parts.spoolDir, inStore: !parts.solo });
     this.events = new EventDispatcher(ctx, (from, event) => this.sendEvent(from, event));
     this.messages = new MessageService(ctx, { inbox, bus, logs: this.logs, results, payloads: this.payloads, onQueued: (actor) => this.onQueued(actor) });
     this.executions = new ExecutionService(ctx, { bus, logs: this.logs, results });
+    this.logFollower = new LogFollower(ctx, { bus, logs: this.logs, executions: this.executions });
+    this.activity = new ActivityStats(ctx, inbox);
     const runtime = parts.runtime ?? noRuntime;
     const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, payloads: this.payloads, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir, installation: parts.installation });
     this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: parts.node.id, cluster: !parts.solo });
@@ -252,6 +260,7 @@ export class Abaco {
     if (this.ctx.settings.autoscaling) every(this.ctx.settings.autoscaleIntervalMs, leading(() => this.autoscaler.tick()));
     every(this.ctx.settings.cronIntervalMs, leading(() => this.cron.tick()));
     every(60_000, leading(() => this.logs.sweep()));
+    every(60_000, leading(() => this.activity.sweep()));
     every(this.ctx.settings.healthCheckIntervalMs, () => recover(this.ctx, recovery));
   }
 

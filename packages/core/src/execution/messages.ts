@@ -14,6 +14,7 @@ import { keys } from '../store/keys.js';
 import { UNCHANGED } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
 import type { LogStore } from './logs.js';
+import { activityOps } from './activity.js';
 import type { BinaryPayloads } from './payloads.js';
 import type { ResultQueue } from './results.js';
 
@@ -135,6 +136,7 @@ export class MessageService {
     await this.deps.inbox.push(actor.dbId, message, [
       { type: 'put', key: keys.execution(actor.tenant, actor.id, id), value: execution },
       ...indexOps(undefined, execution),
+      ...activityOps(undefined, execution),
     ]);
     await this.queued.submit(actor.dbId, actor);
     return execution;

@@ -17,6 +17,7 @@ import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
 import { fileOwner, type IoRelay } from './io-relay.js';
 import type { LogStore } from './logs.js';
+import { activityOps } from './activity.js';
 import type { BinaryPayloads } from './payloads.js';
 import type { ResultQueue } from './results.js';
 import { parseMemory } from './memory.js';
@@ -192,7 +193,7 @@ export class Runner {
       exitCode: exit.exitCode,
       finalState: exit.finalState,
     };
-    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished), ...logOps]);
+    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished), ...activityOps(execution, finished), ...logOps]);
     await this.announce(actor, finished);
   }
 
@@ -201,7 +202,7 @@ export class Runner {
     const execution = await this.ctx.store.get<Execution>(key);
     if (!execution) return this.deps.inbox.ack(actor.dbId, lease, logOps);
     const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
-    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed), ...logOps]);
+    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed), ...activityOps(execution, failed), ...logOps]);
     await this.announce(actor, failed);
   }
 

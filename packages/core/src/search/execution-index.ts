@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Execution, ExecutionStatus } from '../model/execution.js';
+import { activityOps } from '../execution/activity.js';
 import { keys } from '../store/keys.js';
 import { WithWrites, type BatchOp, type Counts, type Store } from '../store/store.js';
 import { Tally } from '../store/tally.js';
@@ -82,7 +83,7 @@ function tallyOps(before: Execution | undefined, after: Execution | undefined): 
 
 /** For `store.update` of an execution: the new record with its index writes. */
 export function withIndex(before: Execution, after: Execution): WithWrites<Execution> {
-  return new WithWrites(after, indexOps(before, after));
+  return new WithWrites(after, [...indexOps(before, after), ...activityOps(before, after)]);
 }
 
 /** What the key of an entry (of either layout) tells. Searches read many: cut by position, not split. */
