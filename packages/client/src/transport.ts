@@ -35,6 +35,10 @@ export interface Call {
   json?: unknown;
   /** A binary body (`application/octet-stream`). */
   bytes?: Uint8Array | ArrayBuffer | Blob;
+  /** The kinds of answer asked for (default JSON, octet-stream or text). */
+  accept?: string;
+  /** Stops the request (and the reading of its answer). */
+  signal?: AbortSignal;
 }
 
 /** The envelope of a JSON answer, as the client reads it. */
@@ -68,6 +72,7 @@ export class Transport {
       try {
         response = await this.fetch(url, init);
       } catch (cause) {
+        call.signal?.throwIfAborted();
         if (attempt < tries) {
           await this.pause(attempt);
           continue;
@@ -114,14 +119,14 @@ export class Transport {
   }
 
   private init(call: Call): RequestInit {
-    const headers: Record<string, string> = { accept: 'application/json, application/octet-stream, text/plain' };
+    const headers: Record<string, string> = { accept: call.accept ?? 'application/json, application/octet-stream, text/plain' };
     const credentials = this.options.credentials ?? {};
     if ('token' in credentials) headers.authorization = `Bearer ${credentials.token}`;
     if ('tapisToken' in credentials) headers['x-tapis-token'] = credentials.tapisToken;
     let body: RequestInit['body'];
     if (call.json !== undefined) (headers['content-type'] = 'application/json'), (body = JSON.stringify(call.json));
     if (call.bytes !== undefined) (headers['content-type'] = 'application/octet-stream'), (body = call.bytes as RequestInit['body']);
-    return { method: call.method, headers, body };
+    return { method: call.method, headers, body, ...(call.signal ? { signal: call.signal } : {}) };
   }
 
   private pause(attempt: number, retryAfter?: string | null): Promise<void> {

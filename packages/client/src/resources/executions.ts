@@ -1,4 +1,5 @@
 import { camel } from '../casing.js';
+import { logStreamEvents } from '../log-stream.js';
 import { paged } from '../paging.js';
 import type { ExecutionList, ExecutionRecord } from '../records.js';
 import type { Query, Transport } from '../transport.js';
@@ -68,10 +69,18 @@ export class Executions {
   }
 
   /**
-   * The execution's output as it comes: each new piece of its logs, polled every `intervalMs` (250
-   * by default), until it has finished and its last output is given.
+   * The execution's output as it comes: each new piece of its logs, until it has finished and its
+   * last output is given. The server streams it (`logs?follow=true`, server-sent events); a server
+   * that answers with the logs instead (upstream Abaco) is polled every `intervalMs` (250 by default).
    */
   async *followLogs(actor: string, executionId: string, { intervalMs = 250, signal }: { intervalMs?: number; signal?: AbortSignal } = {}): AsyncGenerator<string, void, undefined> {
+    const path = `/${seg(actor)}/executions/${seg(executionId)}/logs`;
+    const response = await this.transport.send({ method: 'GET', path, query: { follow: true }, accept: 'text/event-stream, application/json', signal });
+    if (response.body && response.headers.get('content-type')?.startsWith('text/event-stream')) {
+      for await (const event of logStreamEvents(response.body, path)) if (event.type === 'log') yield event.text;
+      return;
+    }
+    await response.body?.cancel();
     for (let given = 0; ; ) {
       const finished = FINISHED.has((await this.get(actor, executionId)).status);
       const logs = await this.logs(actor, executionId);
