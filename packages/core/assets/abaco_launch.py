@@ -32,6 +32,7 @@ MAX_SPARES = 4
 running = {}  # id -> (pid, owner), until reaped
 roots = {}  # id -> sandbox folder, until removed
 spares = {}  # (uid, gid) -> Spare, the oldest first
+wanted = []  # owners whose spare is to be made once nothing else is to be done
 
 
 def emit(kind, ident, data=b""):
@@ -91,7 +92,8 @@ class Spare:
     """A child forked ahead of time for one owner: in a session of its own and switched to the
     owner's ids, it waits for its order (argv, env, cwd) and execs it. Forking this helper while
     switching ids costs about a millisecond (no vfork then), which a spare takes off the start
-    of a process: one is made for an owner when a process of theirs ends."""
+    of a process: one is made for an owner when a process of theirs ends, once the launcher has
+    nothing else to do (its output relayed, other commands answered)."""
 
     def __init__(self, owner):
         self.out, out_child = os.pipe()
@@ -197,8 +199,8 @@ def exited(ident, pidfd):
     _, status, usage = os.wait4(pid, 0)
     cpu = round((usage.ru_utime + usage.ru_stime) * 1e9)
     emit("exit", ident, json.dumps({"status": os.waitstatus_to_exitcode(status), "cpu": cpu, "io": io}).encode())
-    if owner is not None:
-        refill(owner)
+    if owner is not None and owner not in wanted:
+        wanted.append(owner)  # after the process's output ends and other work is answered
 
 
 def output(kind, ident, fd):
@@ -238,7 +240,10 @@ def main():
     selector.register(stdin, selectors.EVENT_READ, None)
     pending = b""
     while True:
-        for key, _ in selector.select():
+        ready = selector.select(0 if wanted else None)
+        if not ready and wanted:
+            refill(wanted.pop(0))
+        for key, _ in ready:
             if key.data is None:
                 chunk = os.read(stdin.fileno(), CHUNK)
                 if not chunk:  # the engine closed: remove the sandboxes of the processes that ended
