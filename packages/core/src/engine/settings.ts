@@ -74,6 +74,12 @@ export interface Settings {
    * intervals old is presumed dead.
    */
   heartbeatIntervalMs: number;
+  /**
+   * How long a worker's lease of a message lasts unless extended (ms): a running execution's worker
+   * extends it every `heartbeatIntervalMs`; a lease that lapses (its worker or node stopped
+   * extending it) is settled by the leader's reaper as a dead worker's lease.
+   */
+  leaseTtlMs: number;
   /** How often an idle worker looks at its inbox when no notification came (ms). */
   workerPollMs: number;
   /** Log size kept per execution (characters); the rest is cut with a marker. */
@@ -123,6 +129,7 @@ export function defaultSettings(): Settings {
     cronIntervalMs: 50_000,
     healthCheckIntervalMs: 30_000,
     heartbeatIntervalMs: 5000,
+    leaseTtlMs: 15_000,
     workerPollMs: 1000,
     logMaxChars: 1_000_000,
     logExDefault: 43_200,

@@ -1,7 +1,7 @@
 import type { EngineContext } from '../engine/context.js';
 import { topics, type Bus } from '../bus/bus.js';
 import { newId } from '../ids.js';
-import type { Inbox } from '../inbox/inbox.js';
+import type { Inbox, Lease } from '../inbox/inbox.js';
 import type { Actor, ActorStatus } from '../model/actor.js';
 import { LEAVING_STATUSES, type Worker, type WorkerStatus } from '../model/worker.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
@@ -286,7 +286,8 @@ class WorkerLoop {
       while (!this.stopping) {
         actor = await this.actor();
         if (!actor || actor.revision !== worker.revision || actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') break;
-        const lease = await this.deps.inbox.lease(actor.dbId, worker.id);
+        // A stateful actor's messages run one at a time across the cluster: the inbox leases them exclusively.
+        const lease = await this.deps.inbox.lease(actor.dbId, worker.id, { exclusive: !actor.stateless, ttlMs: this.ctx.settings.leaseTtlMs });
         if (!lease) {
           await this.idle();
           continue;
@@ -301,7 +302,8 @@ class WorkerLoop {
         busy.catch(() => {}); // seen by the await below
         const running = this.deps.runner.run(actor, worker.id, lease);
         this.killRunning = () => this.deps.bus.publish(topics.halt(actor!.dbId, lease.message.executionId), null);
-        const outcome = await running;
+        const stopBeating = this.keepLease(actor.dbId, lease);
+        const outcome = await running.finally(stopBeating);
         await busy;
         this.killRunning = null;
         this.running = false;
@@ -318,6 +320,26 @@ class WorkerLoop {
       await this.pool.setStatus(actorRef, worker.id, 'SHUTTING_DOWN');
       await this.pool.remove(actorRef, worker.id);
     }
+  }
+
+  /**
+   * Extends the lease every heartbeat while its execution runs; returns what stops it. A lease
+   * taken back meanwhile (the execution was settled as lost) gets its container killed: its end
+   * would not be recorded. An extension that fails (the database away) is tried again at the next beat.
+   */
+  private keepLease(inbox: string, lease: Lease): () => void {
+    const { heartbeatIntervalMs, leaseTtlMs } = this.ctx.settings;
+    let beating: Promise<unknown> = Promise.resolve();
+    const timer = setInterval(() => {
+      beating = beating.then(async () => {
+        if (await this.deps.inbox.extend(inbox, lease, leaseTtlMs)) return;
+        clearInterval(timer);
+        this.ctx.log.warn({ worker: this.worker.id, execution: lease.message.executionId }, 'the lease of a running execution was taken back: killing its container');
+        await this.killRunning?.();
+      }).catch((e: Error) => this.ctx.log.warn({ err: e, worker: this.worker.id }, 'could not extend a lease'));
+    }, heartbeatIntervalMs);
+    timer.unref();
+    return () => clearInterval(timer);
   }
 
   private actor(): Promise<Actor | undefined> {
