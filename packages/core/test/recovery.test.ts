@@ -2,8 +2,18 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import t from 'tap';
 import { ProcessRuntime } from '../src/runtime/process-runtime.js';
-import { alice } from './helpers.js';
-import { eventually, runningEngine } from './pipeline-helpers.js';
+import { pino } from 'pino';
+import { Abaco } from '../src/engine/abaco.js';
+import { StoreInbox } from '../src/inbox/store-inbox.js';
+import type { Execution } from '../src/model/execution.js';
+import { nodeKeys, type ClusterNode } from '../src/model/node.js';
+import type { Worker } from '../src/model/worker.js';
+import { withIndex } from '../src/search/execution-index.js';
+import { keys } from '../src/store/keys.js';
+import { LevelStore } from '../src/store/level-store.js';
+import type { Store } from '../src/store/store.js';
+import { admin, alice } from './helpers.js';
+import { eventually, images, runningEngine } from './pipeline-helpers.js';
 
 t.test('the health check leaves running executions alone, and removes the spool files of purged messages once a minute old', async (t) => {
   const images = {
@@ -35,4 +45,55 @@ t.test('the health check leaves running executions alone, and removes the spool 
   await abaco.executions.halt(alice, waiting.id, execution.id);
   await eventually(async () => (await abaco.executions.get(alice, waiting.id, execution.id)).execution.status === 'COMPLETE');
   await t.rejects(abaco.nonces.redeem(token, waiting.id, 'UPDATE'), { message: 'Nonce does not exist.' });
+});
+
+t.test("the leader reaps a node whose heartbeat stopped: its unstarted message runs elsewhere, its started one ends as ERROR, its workers and record go, a live node's stay", async (t) => {
+  const store = await LevelStore.memory();
+  const leadership = (isLeader: boolean) => ({ isLeader, onChange: () => {}, close: async () => {} });
+  const settings = { heartbeatIntervalMs: 100, autoscaleIntervalMs: 0, cronIntervalMs: 0, workerPollMs: 100 };
+  const logger = pino({ level: 'silent' });
+  // A node without a runtime takes the messages; the leader, opened later, runs them.
+  const leftOpen = new Proxy(store, { get: (target, name: keyof Store) => (name === 'close' ? async () => {} : target[name]) });
+  const intake = await Abaco.open({ store: leftOpen, nodeId: 'intake', cluster: { leadership: leadership(false) }, logger, settings });
+  const stateful = await intake.actors.create(alice, { image: 'test/slow', stateless: false });
+  const stateless = await intake.actors.create(alice, { image: 'test/slow' });
+  const started = (await intake.messages.send(alice, stateful.id, { kind: 'str', text: 'started' })).execution.id;
+  const waiting = (await intake.messages.send(alice, stateless.id, { kind: 'str', text: 'waiting' })).execution.id;
+
+  // What node "gone" left when it died: its record, a worker per actor, each leasing a message; one had started.
+  const inbox = new StoreInbox(store);
+  const heartbeat = new Date(Date.now() - 60_000).toISOString();
+  const ghost = (id: string, actorId: string): Worker => ({ id, tenant: 'TACC', actorId, status: 'BUSY', statusMessage: '', revision: 1, image: 'test/slow', location: 'process', cid: null, chName: `worker_${id}`, hostId: 'gone', hostIp: '127.0.0.1', createTime: heartbeat, lastExecutionTime: null, lastHealthCheckTime: null });
+  await store.batch([
+    { type: 'put', key: nodeKeys.node('gone'), value: { id: 'gone', started: heartbeat, heartbeat, capacity: 4, runtime: 'process', hostIp: '127.0.0.1', leader: false, incarnation: 'x' } satisfies ClusterNode },
+    { type: 'put', key: keys.worker('TACC', stateful.id, 'ghost1'), value: ghost('ghost1', stateful.id) },
+    { type: 'put', key: keys.worker('TACC', stateless.id, 'ghost2'), value: ghost('ghost2', stateless.id) },
+  ]);
+  const stale = (await inbox.lease(`TACC_${stateful.id}`, 'ghost1', { exclusive: true }))!;
+  await inbox.lease(`TACC_${stateless.id}`, 'ghost2');
+  const execKey = keys.execution('TACC', stateful.id, started);
+  await store.update<Execution>(execKey, (e) => withIndex(e!, { ...e!, status: 'RUNNING', workerId: 'ghost1' }));
+
+  const leader = await Abaco.open({ store, nodeId: 'leader', cluster: { leadership: leadership(true) }, runtime: new ProcessRuntime({ images }), logger, settings });
+  t.teardown(async () => {
+    await intake.close(); // the store stays open for the leader, which closes it
+    await leader.close({ kill: true });
+  });
+  const execution = async (actorId: string, id: string) => (await leader.executions.get(alice, actorId, id)).execution;
+  const lost = await eventually(async () => {
+    const e = await execution(stateful.id, started);
+    return e.status === 'ERROR' && e;
+  });
+  t.equal(lost.statusMessage, 'the node running this execution was lost', 'the started execution ends as ERROR, never rerun');
+  await eventually(async () => (await execution(stateless.id, waiting)).status === 'COMPLETE');
+  t.equal((await leader.executions.logs(alice, stateless.id, waiting)).logs, 'done waiting\n', 'the unstarted message ran on the leader');
+  const ghosts = async () => [...(await leader.workers.list(alice, stateful.id)).workers, ...(await leader.workers.list(alice, stateless.id)).workers].filter((w) => w.hostId === 'gone');
+  t.same(await ghosts(), [], "the lost node's workers are gone");
+  t.same((await leader.nodes.list(admin)).map((n) => n.id).sort(), ['intake', 'leader'], 'and so is its record; the live nodes stay');
+
+  await inbox.ack(`TACC_${stateful.id}`, stale, [{ type: 'put', key: execKey, value: { ...lost, status: 'COMPLETE' } }]);
+  t.equal((await execution(stateful.id, started)).status, 'ERROR', "the lost worker's late ack changes nothing");
+  const next = (await leader.messages.send(alice, stateful.id, { kind: 'str', text: 'next' })).execution.id;
+  await eventually(async () => (await execution(stateful.id, next)).status === 'COMPLETE');
+  t.pass('the stateful actor goes on, on a worker of the leader');
 });

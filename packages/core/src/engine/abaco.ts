@@ -12,7 +12,7 @@ import { ExecutionService } from '../execution/executions.js';
 import { IoRelay } from '../execution/io-relay.js';
 import { LogStore } from '../execution/logs.js';
 import { MessageService } from '../execution/messages.js';
-import { recover } from '../execution/recovery.js';
+import { reap, recover, type RecoveryDeps } from '../execution/recovery.js';
 import { Reports } from '../execution/reports.js';
 import { ActivityStats } from '../execution/activity.js';
 import { LogFollower } from '../execution/log-follow.js';
@@ -261,7 +261,16 @@ export class Abaco {
     every(this.ctx.settings.cronIntervalMs, leading(() => this.cron.tick()));
     every(60_000, leading(() => this.logs.sweep()));
     every(60_000, leading(() => this.activity.sweep()));
+    every(this.ctx.settings.heartbeatIntervalMs, leading(() => this.reap(recovery)));
     every(this.ctx.settings.healthCheckIntervalMs, () => recover(this.ctx, recovery));
+  }
+
+  /** The reaper's pass (the leader's): settles what lost nodes and lapsed leases left, then forgets the lost nodes. */
+  private async reap(recovery: RecoveryDeps): Promise<void> {
+    const lost = await this.parts.node.lost();
+    if (lost.size > 0) this.ctx.log.warn({ nodes: [...lost] }, 'nodes lost: settling their workers');
+    await reap(this.ctx, recovery, lost);
+    await this.parts.node.forget(lost);
   }
 
   private lifecycle(): ActorLifecycle {

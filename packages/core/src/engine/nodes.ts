@@ -25,6 +25,8 @@ export interface NodeIdentity {
  */
 export class NodeRegistry {
   private readonly incarnation = newId();
+  /** The leader's watch of the other nodes: the heartbeat each last showed, and since when (this node's clock). */
+  private watched = new Map<string, { heartbeat: string; since: number }>();
   private started = '';
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> = Promise.resolve();
@@ -51,7 +53,10 @@ export class NodeRegistry {
     else await this.waitForStale();
     this.started = this.ctx.now().toISOString();
     await this.beat();
-    this.me.leadership.onChange(() => void this.beat());
+    this.me.leadership.onChange(() => {
+      this.watched.clear();
+      void this.beat();
+    });
     this.timer = setInterval(() => void this.beat(), this.ctx.settings.heartbeatIntervalMs);
     this.timer.unref();
   }
@@ -78,6 +83,47 @@ export class NodeRegistry {
     return nodes;
   }
 
+  /**
+   * The nodes taken for lost (for the leader's reaper; none alone on the store): other nodes whose
+   * record, or whose workers' node record, shows a stale heartbeat (or none) that this node has
+   * itself seen unchanged for three heartbeat intervals. A node that just became the leader, or
+   * whose last look failed (the database away: heartbeats could not be written either), watches
+   * afresh before it takes any node for lost.
+   */
+  async lost(): Promise<Set<string>> {
+    const lost = new Set<string>();
+    if (this.me.solo) return lost;
+    try {
+      const beats = new Map<string, ClusterNode | undefined>();
+      for await (const [, node] of this.ctx.store.scan<ClusterNode>(nodeKeys.all)) beats.set(node.id, node);
+      for await (const [, worker] of this.ctx.store.scan<Worker>(keys.allWorkers)) if (!beats.has(worker.hostId)) beats.set(worker.hostId, undefined);
+      const now = this.ctx.now().getTime();
+      const watched = new Map<string, { heartbeat: string; since: number }>();
+      for (const [id, node] of beats) {
+        if (id === this.me.id) continue;
+        const heartbeat = node?.heartbeat ?? '';
+        const seen = this.watched.get(id);
+        const since = seen?.heartbeat === heartbeat ? seen.since : now;
+        watched.set(id, { heartbeat, since });
+        if ((!node || !this.fresh(node)) && now - since >= this.staleMs) lost.add(id);
+      }
+      this.watched = watched;
+    } catch (e) {
+      this.watched.clear();
+      throw e;
+    }
+    return lost;
+  }
+
+  /** Removes the records of lost nodes, unless one beat again meanwhile. */
+  async forget(lost: Iterable<string>): Promise<void> {
+    for (const id of lost) {
+      const heartbeat = this.watched.get(id)?.heartbeat;
+      await this.ctx.store.update<ClusterNode>(nodeKeys.node(id), (node) => (node && node.heartbeat !== heartbeat ? UNCHANGED : undefined));
+      this.watched.delete(id);
+    }
+  }
+
   /** Writes the record now; heartbeats never overlap, and a failed one is logged (the next one tries again). */
   private beat(): Promise<void> {
     this.beating = this.beating.then(async () => {
@@ -98,13 +144,18 @@ export class NodeRegistry {
   }
 
   private fresh(node: ClusterNode): boolean {
-    return this.ctx.now().getTime() - Date.parse(node.heartbeat) < STALE_BEATS * this.ctx.settings.heartbeatIntervalMs;
+    return this.ctx.now().getTime() - Date.parse(node.heartbeat) < this.staleMs;
+  }
+
+  /** How old a heartbeat is when its node is presumed dead. */
+  private get staleMs(): number {
+    return STALE_BEATS * this.ctx.settings.heartbeatIntervalMs;
   }
 
   private async waitForStale(): Promise<void> {
     const before = await this.ctx.store.get<ClusterNode>(nodeKeys.node(this.me.id));
     if (!before || !this.fresh(before)) return;
-    const wait = STALE_BEATS * this.ctx.settings.heartbeatIntervalMs - (this.ctx.now().getTime() - Date.parse(before.heartbeat));
+    const wait = this.staleMs - (this.ctx.now().getTime() - Date.parse(before.heartbeat));
     this.ctx.log.warn({ node: this.me.id, waitMs: wait }, 'a node with this id beat recently: waiting for its heartbeat to go stale');
     await new Promise((resolve) => setTimeout(resolve, wait));
     const after = await this.ctx.store.get<ClusterNode>(nodeKeys.node(this.me.id));

@@ -1,5 +1,5 @@
 import type { EngineContext } from '../engine/context.js';
-import type { Inbox } from '../inbox/inbox.js';
+import { lapsed, type Inbox, type Lease } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Nonce } from '../model/nonce.js';
@@ -11,6 +11,7 @@ import type { Runner } from './runner.js';
 import type { WorkerPool } from './workers.js';
 
 const LOST = 'The engine stopped while this execution was running; its container was lost.';
+const NODE_LOST = 'the node running this execution was lost';
 
 /**
  * How old a binary message's bytes must be before a pass after the first may remove them: a message
@@ -31,53 +32,90 @@ export interface RecoveryDeps {
   solo: boolean;
 }
 
+/** Which workers one pass takes for dead, and what their started executions end with. */
+export interface Casualties {
+  /** Whether a recorded worker is dead: its leases are settled and its record removed. */
+  worker: (worker: Worker) => boolean;
+  /** Whether a lease is dead though its holder is not a dead recorded worker (a lapsed lease; alone on the store, any holder not alive). */
+  lease: (lease: Lease) => boolean;
+  /** The status message of a dead worker's execution that had started. */
+  reason: string;
+}
+
 /**
  * Brings the records of this node's workers back in line with the workers alive in this process:
  * at start after the engine died (kill -9 included, `atStart`), and then every
- * `healthCheckIntervalMs` as the health check. The node's workers that are not alive are dead;
- * every message they leased is settled from its execution's status (SUBMITTED: back in the queue,
- * it will run; RUNNING: the execution ends as ERROR, never rerun, since its container may have
- * started and had effects; finished: the lease is dropped); then their records are removed, and
- * actors with queued messages get a worker. So every accepted message ends as exactly one COMPLETE
- * or ERROR execution. Then what dead executions left is cleaned: their access tokens are revoked,
- * their logs get their expiry, and the bytes of binary messages no longer queued or leased are removed.
+ * `healthCheckIntervalMs` as the health check: the node's workers that are not alive are dead, and
+ * are settled (see `settle`). Then the bytes of binary messages no longer queued or leased are removed.
  *
  * In a cluster (not `solo`) the pass touches only workers recorded on this node, and the leases
- * and running executions of those: other nodes' workers are theirs to settle.
+ * and running executions of those: other nodes' workers are theirs to settle, or the reaper's.
  */
 export async function recover(ctx: EngineContext, deps: RecoveryDeps, options: { atStart?: boolean } = {}): Promise<void> {
+  const { pool, solo, nodeId } = deps;
+  const withMessages = await settle(ctx, deps, {
+    worker: (worker) => (solo || worker.hostId === nodeId) && !pool.isAlive(worker.id),
+    lease: (lease) => solo && !pool.isAlive(lease.holder),
+    reason: LOST,
+  });
+  await deps.payloads.sweep(withMessages ?? [], options.atStart ? 0 : PAYLOAD_GRACE_MS);
+}
+
+/**
+ * The reaper, run by the leader: settles the workers of the nodes taken for lost (`lostNodes`,
+ * whose heartbeat stopped) as a node's health check settles its own dead workers, and every lease
+ * that lapsed (its holder stopped extending it), whoever holds it: executions they had started end
+ * as ERROR "the node running this execution was lost". Tokens and logs are cleaned only when
+ * something was dead.
+ */
+export async function reap(ctx: EngineContext, deps: RecoveryDeps, lostNodes: ReadonlySet<string>): Promise<void> {
+  const now = ctx.now().getTime();
+  await settle(ctx, deps, { worker: (worker) => lostNodes.has(worker.hostId), lease: (lease) => lapsed(lease, now), reason: NODE_LOST }, { onlyIfDead: true });
+}
+
+/**
+ * Settles the leases and records of dead workers (`dead`): every message they leased is settled
+ * from its execution's status (SUBMITTED: back in the queue, it will run; RUNNING: the execution
+ * ends as ERROR, never rerun, since its container may have started and had effects; finished: the
+ * lease is dropped); then their records are removed, and actors with queued messages get a worker.
+ * So every accepted message ends as exactly one COMPLETE or ERROR execution. Then what dead
+ * executions left is cleaned: their access tokens are revoked, their logs get their expiry.
+ * Returns the actors that have messages; with `onlyIfDead`, undefined (and nothing cleaned) when nothing was dead.
+ */
+async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, options: { onlyIfDead?: boolean } = {}): Promise<Actor[] | undefined> {
   const { inbox, pool, runner } = deps;
   const deadWorkers = new Map<string, string>();
-  for await (const [key, worker] of ctx.store.scan<Worker>(keys.allWorkers)) {
-    if ((deps.solo || worker.hostId === deps.nodeId) && !pool.isAlive(worker.id)) deadWorkers.set(worker.id, key);
-  }
-  // Alone on the store, a lease of a worker not alive here is a dead one's, recorded or not.
-  const deadHere = (workerId: string) => (deps.solo ? !pool.isAlive(workerId) : deadWorkers.has(workerId));
+  for await (const [key, worker] of ctx.store.scan<Worker>(keys.allWorkers)) if (dead.worker(worker)) deadWorkers.set(worker.id, key);
+  const deadHolders = new Set(deadWorkers.keys());
   const withMessages: Actor[] = [];
   for (const name of await inbox.inboxes()) {
     const cut = name.lastIndexOf('_');
     const actor = await ctx.store.get<Actor>(keys.actor(name.slice(0, cut), name.slice(cut + 1)));
     for (const lease of await inbox.leases(name)) {
-      if (!deadHere(lease.holder)) continue;
+      if (!deadHolders.has(lease.holder) && !dead.lease(lease)) continue;
+      deadHolders.add(lease.holder);
       const execKey = actor ? keys.execution(actor.tenant, actor.id, lease.message.executionId) : '';
       const execution = actor ? await ctx.store.get<Execution>(execKey) : undefined;
       if (actor && execution?.status === 'SUBMITTED') await inbox.release(name, lease);
-      else if (actor && execution?.status === 'RUNNING') await runner.fail(actor, lease, execKey, LOST);
+      else if (actor && execution?.status === 'RUNNING') await runner.fail(actor, lease, execKey, dead.reason);
       else await inbox.ack(name, lease);
     }
     if (actor) withMessages.push(actor);
     else await inbox.purge(name);
   }
+  if (options.onlyIfDead && deadHolders.size === 0) return undefined;
   // Records go once their leases are settled, so that a pass cut short leaves them for the next one.
   if (deadWorkers.size > 0) await ctx.store.batch([...deadWorkers.values()].map((key) => ({ type: 'del' as const, key })));
   for (const actor of withMessages) if ((await inbox.length(actor.dbId)) > 0) await pool.ensureOne(actor);
+  // Alone on the store, an execution whose worker is not alive here is a dead one's, recorded or not.
+  const deadWorker = (workerId: string) => deadHolders.has(workerId) || (deps.solo && !pool.isAlive(workerId));
   const running = async (tenant: string, actorId: string, executionId: string) => {
     const execution = await ctx.store.get<Execution>(keys.execution(tenant, actorId, executionId));
-    return execution?.status === 'RUNNING' && execution.workerId !== null && !deadHere(execution.workerId);
+    return execution?.status === 'RUNNING' && execution.workerId !== null && !deadWorker(execution.workerId);
   };
   await revokeDeadTokens(ctx, running);
   await deps.logs.expireOrphans((log) => running(log.tenant, log.actorId, log.executionId));
-  await deps.payloads.sweep(withMessages, options.atStart ? 0 : PAYLOAD_GRACE_MS);
+  return withMessages;
 }
 
 /** Removes the access tokens of executions that are not running (or ran on a dead worker of this node). */
