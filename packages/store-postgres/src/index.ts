@@ -3,3 +3,4 @@ export { PostgresStore } from './postgres-store.js';
 export { PostgresInbox } from './postgres-inbox.js';
 export { PostgresBus } from './postgres-bus.js';
 export { PostgresLeadership, type LeadershipOptions } from './postgres-leadership.js';
+export { PostgresSearch } from './postgres-search.js';

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { KeyLock, UNCHANGED, WithWrites, type BatchOp, type ScanOptions, type Store, type UpdateFn } from '@abaco/core';
 import { PostgresDatabase, type PostgresOptions } from './database.js';
 import { RecordWrites } from './record-writes.js';
+import { PostgresSearch } from './postgres-search.js';
 
 /** Rows fetched per round trip of a scan. */
 const PAGE = 500;
@@ -12,10 +13,13 @@ const PAGE = 500;
  * inserts, which no one else sees until the transaction ends), so it is atomic across processes;
  * `batch` is one statement; `scan` pages through the primary key's index in key order.
  * Inside this process, the writes of one key are also made in the order they were asked for.
+ * Searches run as SQL on the same table (`searchIndex`, found by core's search).
  */
 export class PostgresStore implements Store {
   private readonly order = new KeyLock();
   private readonly records: string;
+  /** The search port of core (search/search-index.ts): searches as SQL with indexes. */
+  readonly searchIndex: PostgresSearch;
 
   /** A Store over `db`; with `ownsDatabase`, closing the store closes the database. */
   constructor(
@@ -23,6 +27,7 @@ export class PostgresStore implements Store {
     private readonly ownsDatabase = false,
   ) {
     this.records = db.table('records');
+    this.searchIndex = new PostgresSearch(db);
   }
 
   /** Connects to `connectionString`, creating or migrating the schema; the store owns the connection. */
@@ -124,5 +129,10 @@ export class PostgresStore implements Store {
 
 /** A LIKE pattern for the keys that start with `prefix` (on a "C" column, an index range). */
 export function likePrefix(prefix: string): string {
-  return prefix.replace(/[\\%_]/g, '\\$&') + '%';
+  return likeEscape(prefix) + '%';
+}
+
+/** Text for a LIKE pattern that matches it as it is (its backslashes, `%` and `_` escaped). */
+export function likeEscape(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
 }

@@ -32,6 +32,75 @@ export const MIGRATIONS: readonly string[] = [
   -- Fencing tokens: each lease gets a new one, so a holder whose lease was taken back cannot ack it.
   CREATE SEQUENCE fencing_tokens;
   `,
+  `
+  -- Search in SQL (postgres-search.ts): functions that give SQL core's meaning of a search
+  -- (search/match.ts), and indexes for searches of executions.
+
+  -- A record as search reads it: one whose text holds \\u0000 (which PostgreSQL cannot extract
+  -- as text) with each such character read as U+FFFD, so no search fails on it. Escaped
+  -- backslashes are written \\u005c first, so that every \\u0000 left is one character.
+  CREATE FUNCTION search_doc(value json) RETURNS json LANGUAGE sql IMMUTABLE PARALLEL SAFE
+  RETURN CASE WHEN strpos(value::text, '\\u0000') = 0 THEN value ELSE replace(replace(value::text, '\\\\', '\\u005c'), '\\u0000', '\\ufffd')::json END;
+
+  -- A JSON value as JavaScript's String() shows it (what like matches); NULL for null or missing.
+  CREATE FUNCTION search_text(v json) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
+  BEGIN
+    CASE json_typeof(v)
+      WHEN 'object' THEN RETURN '[object Object]';
+      WHEN 'array' THEN
+        RETURN (SELECT COALESCE(string_agg(COALESCE(search_text(e), ''), ',' ORDER BY n), '') FROM json_array_elements(v) WITH ORDINALITY AS a(e, n));
+      WHEN 'string', 'number', 'boolean' THEN RETURN v #>> '{}';
+      ELSE RETURN NULL;
+    END CASE;
+  END $$;
+
+  -- Milliseconds since the epoch of a time in the forms search accepts (search/times.ts), after
+  -- cutting fractions of seconds to milliseconds as search/match.ts does; NULL when it is none.
+  CREATE FUNCTION search_time(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+  DECLARE
+    m text[];
+    y int; mo int; d int; h int; mi int; s int;
+    ms double precision;
+    digits text;
+    offset_min int;
+  BEGIN
+    m := regexp_match(btrim(regexp_replace(t, '\\.(\\d{3})\\d*Z$', '.\\1Z'), E' \\t\\n\\r\\f\\v'),
+      '^(\\d{4})(?:-(\\d{1,2})(?:-(\\d{1,2})(?:T(\\d{1,2})(?::(\\d{1,2})(?::(\\d{1,2})(?:[:.](\\d{1,6}))?)?)?)?)?)?\\s*(Z|[+\\- ]\\d{2}(?::?\\d{2})?)?$');
+    IF m IS NULL THEN RETURN NULL; END IF;
+    y := m[1]::int; mo := COALESCE(m[2], '1')::int; d := COALESCE(m[3], '1')::int;
+    h := COALESCE(m[4], '0')::int; mi := COALESCE(m[5], '0')::int; s := COALESCE(m[6], '0')::int;
+    IF y < 100 THEN y := y + 1900; END IF; -- as JavaScript's Date.UTC
+    IF mo NOT BETWEEN 1 AND 12 OR d < 1 OR d > extract(day from make_date(y, mo, 1) + interval '1 month - 1 day') OR h > 23 OR mi > 59 OR s > 59 THEN RETURN NULL; END IF;
+    ms := extract(epoch from make_timestamp(y, mo, d, h, mi, s)) * 1000 + floor(('0.' || COALESCE(m[7], '0'))::double precision * 1000 + 0.5);
+    IF m[8] IS NULL OR m[8] = 'Z' THEN RETURN ms; END IF;
+    digits := replace(substr(m[8], 2), ':', '');
+    offset_min := left(digits, 2)::int * 60 + COALESCE(NULLIF(substr(digits, 3), ''), '0')::int;
+    RETURN ms - (CASE WHEN left(m[8], 1) = '-' THEN -1 ELSE 1 END) * offset_min * 60000;
+  END $$;
+
+  -- A text as JavaScript's Number() reads it (decimal forms and Infinity); NULL for NaN.
+  CREATE FUNCTION search_number(t text) RETURNS double precision LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+  DECLARE
+    s text := btrim(t, E' \\t\\n\\r\\f\\v');
+  BEGIN
+    IF s IS NULL THEN RETURN NULL; END IF;
+    IF s = '' THEN RETURN 0; END IF;
+    IF s ~ '^[+-]?Infinity$' THEN RETURN CASE WHEN left(s, 1) = '-' THEN '-Infinity' ELSE 'Infinity' END; END IF;
+    IF s !~ '^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][+-]?[0-9]+)?$' THEN RETURN NULL; END IF;
+    BEGIN
+      RETURN s::double precision;
+    EXCEPTION WHEN numeric_value_out_of_range THEN
+      RETURN CASE WHEN s ~ '[eE]-' THEN 0 WHEN left(s, 1) = '-' THEN '-Infinity' ELSE 'Infinity' END;
+    END;
+  END $$;
+
+  -- Executions by tenant, status and receive time, and by tenant, actor and receive time: a search
+  -- on statuses, actors and time ranges reads only its range, in the order it returns.
+  CREATE INDEX search_executions_by_status ON records (split_part(key, '/', 2), (search_doc(value) ->> 'status'), ((search_doc(value) ->> 'messageReceivedTime') COLLATE "C"))
+    WHERE starts_with(key, 't/') AND split_part(key, '/', 3) = 'exec';
+  CREATE INDEX search_executions_by_actor ON records (split_part(key, '/', 2), split_part(key, '/', 4), ((search_doc(value) ->> 'messageReceivedTime') COLLATE "C"))
+    WHERE starts_with(key, 't/') AND split_part(key, '/', 3) = 'exec';
+  `,
 ];
 
 /** A schema name that needs no quoting: lower case letters, digits and underscores. */

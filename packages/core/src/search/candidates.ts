@@ -7,6 +7,7 @@ import { INDEXED_FIELDS, readExecutionTally, type IndexedExecution } from './exe
 import { indexRange, readIndex, type IndexCut, type IndexRange } from './index-scan.js';
 import { matches } from './match.js';
 import type { Condition, SearchQuery } from './query.js';
+import type { IndexedSearch, SearchIndex } from './search-index.js';
 
 /** A log as search sees it. */
 export interface LogRecord {
@@ -40,6 +41,12 @@ export interface Reach {
   tenantWide: boolean;
 }
 
+/** A store's own search index, and the search as it takes it. */
+export interface StoreSearch {
+  index: SearchIndex;
+  search: IndexedSearch;
+}
+
 /** Candidates are handed over in chunks of this many. */
 const CHUNK = 512;
 
@@ -67,10 +74,18 @@ export async function countFromTallies(ctx: EngineContext, collection: string, r
  * holds then reads whole each entry that passes the indexed conditions; without a time bound that
  * would cost more than scanning the records (a read per record), which is done instead. A search
  * whose total is counted elsewhere (`countFromTallies`) passes `enough`: the first `skip + limit`
- * matches; the index is then read only that far.
+ * matches; the index is then read only that far. A store with its own search index (`own`) is asked
+ * for the candidates instead.
  */
-export async function* candidates(ctx: EngineContext, collection: string, reach: Reach, query: SearchQuery, executionId?: string, enough?: number): AsyncIterable<Candidate[]> {
+export async function* candidates(ctx: EngineContext, collection: string, reach: Reach, query: SearchQuery, executionId?: string, enough?: number, own?: StoreSearch): AsyncIterable<Candidate[]> {
   if (reach.actors.length === 0) return;
+  if (own) {
+    const ranks = new Map(reach.actors.map((actor, rank) => [actor.id, rank]));
+    for await (const chunk of own.index.candidates(own.search)) {
+      yield chunk.map(({ key, record }) => found(record, ranks.get(collection === 'actors' ? (record as Actor).id : (record as { actorId: string }).actorId) ?? 0, key));
+    }
+    return;
+  }
   if (collection === 'executions') {
     const indexed = (path: string[]) => path.length === 1 && INDEXED_FIELDS.has(path[0]!);
     const answered = [...query.conditions, ...query.patterns].every((c) => indexed(c.path)) && query.search === undefined && query.exactsearch === undefined;

@@ -7,14 +7,17 @@ import { atLeast } from '../auth/levels.js';
 import { authorize, grantedLevel, reachActor } from '../registry/access.js';
 import { keys } from '../store/keys.js';
 import { EXECUTION_STATUSES } from './execution-index.js';
-import { candidates, countFromTallies, readPage, type Candidate, type Reach, type SearchRecord } from './candidates.js';
+import { candidates, countFromTallies, readPage, type Candidate, type Reach, type SearchRecord, type StoreSearch } from './candidates.js';
 import { hasPhrase, matches, textScore, valueAt } from './match.js';
 import { PATTERN_TIME_LIMIT_MS, PatternFilter } from './patterns.js';
 import { parseSearch, type SearchQuery } from './query.js';
 import { RegexWorker } from './regex-worker.js';
+import { searchIndexOf } from './search-index.js';
 import { Top } from './top.js';
 
-export type { LogRecord } from './candidates.js';
+export type { LogRecord, SearchRecord } from './candidates.js';
+export type { IndexedRecord, IndexedSearch, SearchIndex } from './search-index.js';
+export type { Comparison, Condition, PatternCondition } from './query.js';
 
 export const COLLECTIONS = ['actors', 'workers', 'executions', 'logs'] as const;
 export type Collection = (typeof COLLECTIONS)[number];
@@ -68,11 +71,14 @@ export class SearchService {
     const field = SORT_FIELD[collection as Collection];
     if (collection === 'executions') await this.statusPatternsAsList(query);
     const top = new Top<Candidate>(query.skip + query.limit, byRank);
-    const counted = await countFromTallies(this.ctx, collection, reach, query);
     const patterns = new PatternFilter<Candidate>(this.regex, query.patterns, (found) => top.offer(found));
     await patterns.check();
+    const own = this.storeSearch(collection as Collection, reach, query, scope);
+    const answered = own && reach.actors.length > 0 ? await own.index.answer(own.search) : undefined;
+    if (answered) return this.result(collection as Collection, query, answered.records, answered.totalCount);
+    const counted = await countFromTallies(this.ctx, collection, reach, query);
     let slice = performance.now();
-    for await (const chunk of candidates(this.ctx, collection, reach, query, scope.executionId, counted === undefined ? undefined : query.skip + query.limit)) {
+    for await (const chunk of candidates(this.ctx, collection, reach, query, scope.executionId, counted === undefined ? undefined : query.skip + query.limit, own)) {
       for (const candidate of chunk) {
         const { record } = candidate;
         if (!query.conditions.every((c) => matches(record, c))) continue;
@@ -90,7 +96,20 @@ export class SearchService {
     }
     await patterns.flush();
     const page = await readPage(this.ctx, top.sorted().slice(query.skip));
-    return { collection: collection as Collection, records: page, metadata: { countReturned: page.length, recordLimit: query.limit, recordsSkipped: query.skip, totalCount: counted ?? top.count } };
+    return this.result(collection as Collection, query, page, counted ?? top.count);
+  }
+
+  private result(collection: Collection, query: SearchQuery, records: SearchRecord[], totalCount: number): SearchResult {
+    return { collection, records, metadata: { countReturned: records.length, recordLimit: query.limit, recordsSkipped: query.skip, totalCount } };
+  }
+
+  /** The store's own search index, if it has one, and the search as it takes it. */
+  private storeSearch(collection: Collection, reach: Reach, query: SearchQuery, scope: SearchScope): StoreSearch | undefined {
+    const index = searchIndexOf(this.ctx.store);
+    if (!index) return undefined;
+    const { conditions, patterns, search, exactsearch, skip, limit } = query;
+    const actorIds = reach.actors.map((actor) => actor.id);
+    return { index, search: { collection, tenant: reach.tenant, actorIds, executionId: scope.executionId, now: this.ctx.now().toISOString(), conditions, patterns, search, exactsearch, sortField: SORT_FIELD[collection], skip, limit } };
   }
 
   /**
