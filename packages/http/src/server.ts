@@ -17,6 +17,7 @@ import { workerRoutes } from './routes/workers.js';
 import { reportRoutes } from './routes/reports.js';
 import { rootRoutes } from './routes/root.js';
 import { searchRoutes } from './routes/search.js';
+import { statsRoutes } from './routes/stats.js';
 
 /**
  * The Abaco REST API over an engine, as a Fastify instance (not listening yet). Every route is
@@ -29,7 +30,7 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   const app = Fastify({ bodyLimit: options.maxBodyBytes, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, logger: false });
   const auth = new Authenticator(abaco, options);
   const metrics = new Metrics();
-  const apiRoutes = routeTable(sharingRoutes, reportRoutes, searchRoutes, workerRoutes, actorRoutes, messageRoutes, executionRoutes);
+  const apiRoutes = routeTable(sharingRoutes, reportRoutes, statsRoutes, searchRoutes, workerRoutes, actorRoutes, messageRoutes, executionRoutes);
   const operatorRoutes = routeTable(rootRoutes);
   app.decorate('abacoRoutes', [...routeEntries(apiRoutes, API_PREFIXES.map((p) => p.prefix)), ...routeEntries(operatorRoutes, [''])]);
 

@@ -1,7 +1,9 @@
+import { LogStreams } from '../log-stream.js';
 import { searching, type Router } from '../route.js';
 
-/** Executions: summary list, details, halt, logs and results. */
+/** Executions: summary list, details, halt, logs (followed as server-sent events with `follow=true`) and results. */
 export function executionRoutes(r: Router): void {
+  const streams = new LogStreams();
   r.route('GET', '/:actorId/executions', { action: 'executions.read', target: 'actorId' }, async (c) => {
     if (searching(c)) {
       const result = await c.abaco.search.search(c.who, 'executions', c.query, { actor: c.params.actorId! });
@@ -21,6 +23,7 @@ export function executionRoutes(r: Router): void {
   });
 
   r.route('GET', '/:actorId/executions/:executionId/logs', { action: 'executions.read', target: 'actorId' }, async (c) => {
+    if (c.query.follow === 'true') return streams.serve(c);
     if (searching(c)) {
       await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
       const result = await c.abaco.search.search(c.who, 'logs', c.query, { actor: c.params.actorId!, executionId: c.params.executionId! });
