@@ -1,5 +1,5 @@
 import { camel } from './casing.js';
-import type { Nodes, Utilization } from './records.js';
+import type { ActivityRecord, Nodes, Utilization } from './records.js';
 import { Actors } from './resources/actors.js';
 import { Executions } from './resources/executions.js';
 import { Messages } from './resources/messages.js';
@@ -48,6 +48,14 @@ export class AbacoClient {
         return { nodes: nodes.map((node) => camel(node)), leader };
       },
     };
+  }
+
+  /**
+   * Activity per minute over the last `minutes` (at most 60, the default): of one actor (`actor`: id
+   * or alias), or of every actor the caller may read.
+   */
+  async activity(query: { actor?: string; minutes?: number } = {}): Promise<ActivityRecord> {
+    return camel(await this.transport.result({ method: 'GET', path: '/stats', query }));
   }
 
   /** The tenant's utilization: actors, workers, the runtime and whether it isolates actors. */

@@ -73,6 +73,12 @@ export interface SearchPage<C extends Collection> {
 
 export type Utilization = Awaited<ReturnType<Abaco['reports']['utilization']>>;
 
+/**
+ * Activity per minute (`GET /stats`): messages queued, executions ended by status and their
+ * durations, per actor and overall, with queues and workers now; for admins, the utilization and nodes too.
+ */
+export type ActivityRecord = Awaited<ReturnType<Abaco['activity']['read']>> & { utilization?: Utilization; nodes?: NodeView[] };
+
 /** The nodes serving the API from one store, and which one leads. */
 export interface Nodes {
   nodes: NodeView[];

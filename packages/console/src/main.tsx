@@ -1,3 +1,5 @@
 import { render } from 'preact';
+import { App } from './app.js';
+import './style.css';
 
-render(<main>Abaco console</main>, document.getElementById('app')!);
+render(<App />, document.getElementById('app')!);
