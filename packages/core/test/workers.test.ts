@@ -1,6 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
+import { pino } from 'pino';
+import { MqemitterBus } from '../src/bus/mqemitter-bus.js';
+import { Abaco } from '../src/engine/abaco.js';
+import { LevelStore } from '../src/store/level-store.js';
 import type { Inbox } from '../src/inbox/inbox.js';
 import { ProcessRuntime } from '../src/runtime/process-runtime.js';
 import type { ContainerRuntime } from '../src/runtime/runtime.js';
@@ -224,4 +228,39 @@ t.test('the health check settles a lease whose worker is gone: the message runs'
   const done = await finished(abaco, alice, actor.id, execution.id);
   t.equal(done.status, 'COMPLETE');
   t.equal((await abaco.executions.logs(alice, actor.id, execution.id)).logs, 'Number of words is: 4\n');
+});
+
+t.test('placement: a node that is full has the next worker started on the node with the most room, which runs its messages; the placed worker stops through either node', async (t) => {
+  const store = await LevelStore.memory();
+  const bus = new MqemitterBus();
+  // Two nodes on one store and one bus; the first closes both.
+  const shared = <T extends object>(part: T): T => new Proxy(part, { get: (target, name) => (name === 'close' ? async () => {} : Reflect.get(target, name)) });
+  const node = (nodeId: string, maxWorkersPerNode: number, isLeader: boolean, own: boolean) =>
+    Abaco.open({
+      store: own ? store : shared(store),
+      bus: own ? bus : shared(bus),
+      nodeId,
+      cluster: { leadership: { isLeader, onChange: () => {}, close: async () => {} } },
+      runtime: new ProcessRuntime({ images }),
+      logger: pino({ level: 'silent' }),
+      settings: { maxWorkersPerNode, autoscaleIntervalMs: 0, cronIntervalMs: 0, workerPollMs: 100 },
+    });
+  const roomy = await node('roomy', 4, false, false);
+  const full = await node('full', 1, true, true);
+  t.teardown(async () => {
+    await roomy.close({ kill: true });
+    await full.close({ kill: true });
+  });
+  const first = await full.actors.create(alice, { image: 'test/slow', stateless: false });
+  const second = await full.actors.create(alice, { image: 'test/slow', stateless: false });
+  const hosts = async (actorId: string) => (await full.workers.list(alice, actorId)).workers.map((w) => w.hostId);
+  t.same(await hosts(first.id), ['full'], 'the first worker starts on the node that asked, which had room');
+  t.same(await hosts(second.id), ['roomy'], 'the next goes to the other node: the first is full');
+  const { execution } = await full.messages.send(alice, second.id, { kind: 'str', text: 'placed' });
+  const ran = await finished(full, alice, second.id, execution.id);
+  t.equal((await full.executions.logs(alice, second.id, execution.id)).logs, 'done placed\n', 'the placed worker runs the messages');
+  t.equal(ran.workerId, (await full.workers.list(alice, second.id)).workers[0]!.id);
+  await full.workers.stop(admin, second.id, ran.workerId!);
+  await eventually(async () => (await hosts(second.id)).length === 0);
+  t.pass('asked through the node that placed it, its node stopped it');
 });

@@ -136,7 +136,7 @@ export class Abaco {
     this.activity = new ActivityStats(ctx, inbox);
     const runtime = parts.runtime ?? noRuntime;
     const runner = new Runner(ctx, { runtime, inbox, bus, relay, logs: this.logs, results, payloads: this.payloads, configs: this.configs, state: this.state, nonces: this.nonces, events: this.events, ioDir: parts.ioDir, installation: parts.installation });
-    this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: parts.node.id, cluster: !parts.solo });
+    this.pool = new WorkerPool(ctx, { runtime, inbox, bus, runner, events: this.events, engineId: parts.node.id, cluster: !parts.solo, nodes: parts.node });
     this.workers = new WorkerAdmin(ctx, this.pool);
     this.actors = new ActorRegistry(ctx, this.state, this.lifecycle());
     this.cron = new CronScheduler(ctx, this.messages);

@@ -1,7 +1,7 @@
 import type { Identity } from '../auth/identity.js';
 import { newId } from '../ids.js';
 import { NODE_ID, nodeKeys, type ClusterNode, type NodeView } from '../model/node.js';
-import type { Worker } from '../model/worker.js';
+import { LEAVING_STATUSES, type Worker } from '../model/worker.js';
 import { authorize } from '../registry/access.js';
 import { keys } from '../store/keys.js';
 import { UNCHANGED } from '../store/store.js';
@@ -10,6 +10,14 @@ import type { Leadership } from './leadership.js';
 
 /** A node whose heartbeat is older than this many heartbeat intervals is presumed dead. */
 const STALE_BEATS = 3;
+
+/** A node's places for workers (see `NodeRegistry.places`). */
+export interface NodePlaces {
+  id: string;
+  hostIp: string;
+  capacity: number;
+  used: number;
+}
 
 export interface NodeIdentity {
   id: string;
@@ -122,6 +130,23 @@ export class NodeRegistry {
       await this.ctx.store.update<ClusterNode>(nodeKeys.node(id), (node) => (node && node.heartbeat !== heartbeat ? UNCHANGED : undefined));
       this.watched.delete(id);
     }
+  }
+
+  /**
+   * The places of the nodes alive now (their heartbeat is recent), this one first: each one's
+   * capacity (`maxWorkersPerNode`) and the workers recorded on it, not counting those on their way out.
+   */
+  async places(): Promise<NodePlaces[]> {
+    const used = new Map<string, number>();
+    for await (const [, worker] of this.ctx.store.scan<Worker>(keys.allWorkers)) {
+      if (!LEAVING_STATUSES.includes(worker.status)) used.set(worker.hostId, (used.get(worker.hostId) ?? 0) + 1);
+    }
+    const places: NodePlaces[] = [];
+    for await (const [, node] of this.ctx.store.scan<ClusterNode>(nodeKeys.all)) {
+      if (node.id === this.me.id || !this.fresh(node)) continue;
+      places.push({ id: node.id, hostIp: node.hostIp, capacity: node.capacity, used: used.get(node.id) ?? 0 });
+    }
+    return [{ id: this.me.id, hostIp: this.ctx.settings.hostIp, capacity: this.ctx.settings.maxWorkersPerNode, used: used.get(this.me.id) ?? 0 }, ...places];
   }
 
   /** Writes the record now; heartbeats never overlap, and a failed one is logged (the next one tries again). */

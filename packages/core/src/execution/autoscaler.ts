@@ -3,6 +3,7 @@ import type { Inbox } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { Worker } from '../model/worker.js';
 import { keys } from '../store/keys.js';
+import type { NodePlaces } from '../engine/nodes.js';
 import type { WorkerPool } from './workers.js';
 
 /** What one stateless actor wants of the node's workers. */
@@ -30,13 +31,13 @@ interface Pool {
 /**
  * Sizes the worker pools of stateless actors to their backlogs. The pool an actor should have (its
  * target) is `min(maxWorkers, running + queued)`, with `maxWorkersPerActor` when the actor sets no
- * maxWorkers, and within `maxWorkersPerNode`, shared fairly between the actors with work (see
+ * maxWorkers, and within the places of the nodes (each one's `maxWorkersPerNode`), shared fairly between the actors with work (see
  * `fairShares`); every actor with work gets one worker at least. Each pass (`tick`) brings every
  * pool to its target at once, and a message that comes to an actor whose queue is longer than its
  * idle workers can take grows its pool right away (`queued`). Pools shrink gently: a worker beyond
  * the target is stopped once it has been idle for `autoscaleIdleMs`, never while it holds a lease;
  * an actor with the `sync` hint keeps its most recently used worker until that one has been idle for
- * `syncMaxIdleMs`. When another actor needs the node's places, workers beyond their actor's target go
+ * `syncMaxIdleMs`. When another actor needs the places, workers beyond their actor's target go
  * at once: idle ones first, then busy ones after their current execution (none is interrupted).
  * Stateful actors keep exactly one worker.
  */
@@ -46,12 +47,16 @@ export class Autoscaler {
   private wants = new Map<string, Want>();
   /** Workers of stateful actors at the last pass: places the shares leave aside. */
   private reserved = 0;
+  /** The places of all nodes at the last look (see `capacityOf`). */
+  private capacity: number;
 
   constructor(
     private readonly ctx: EngineContext,
     private readonly inbox: Inbox,
     private readonly pool: WorkerPool,
-  ) {}
+  ) {
+    this.capacity = ctx.settings.maxWorkersPerNode;
+  }
 
   /** The pool size last decided for each actor (its target), by db id; none for actors not seen yet. */
   get targets(): ReadonlyMap<string, number> {
@@ -80,7 +85,9 @@ export class Autoscaler {
       }
     }
     const wants = pools.filter((p) => p.demand > 0).map((p) => ({ id: p.actor.dbId, demand: p.demand, has: p.count }));
-    const shares = fairShares(Math.max(0, this.ctx.settings.maxWorkersPerNode - reserved), wants);
+    const places = await this.pool.places();
+    this.capacity = capacityOf(places);
+    const shares = fairShares(Math.max(0, this.capacity - reserved), wants);
     for (const p of pools) targets.set(p.actor.dbId, (p.target = Math.max(shares.get(p.actor.dbId) ?? 0, p.floor)));
     this.decided = targets;
     this.wants = new Map(wants.map((w) => [w.id, w]));
@@ -89,9 +96,9 @@ export class Autoscaler {
     const idleSince = this.ctx.now().getTime() - this.ctx.settings.autoscaleIdleMs;
     for (const p of pools) await this.retireIdle(p, (w) => Date.parse(lastUse(w)) <= idleSince);
     const missing = pools.reduce((n, p) => n + Math.max(0, p.target - p.count), 0);
-    let short = missing - this.room();
+    let short = missing - roomOf(places);
     for (const p of pools) if (short > 0) short -= await this.reclaim(p, short);
-    await this.grow(pools);
+    await this.grow(pools, roomOf(places));
   }
 
   /**
@@ -109,10 +116,15 @@ export class Autoscaler {
       const want = { id: actor.dbId, demand: this.demand(actor, running, queued), has: workers.length };
       if (want.demand > 0) this.wants.set(want.id, want);
       else this.wants.delete(want.id);
-      const share = want.demand > 0 ? fairShares(Math.max(0, this.ctx.settings.maxWorkersPerNode - this.reserved), [...this.wants.values()]).get(want.id)! : 0;
+      if (queued <= workers.length - running) {
+        this.decided.set(want.id, this.share(want));
+        return Math.max(1, workers.length);
+      }
+      const places = await this.pool.places();
+      this.capacity = capacityOf(places);
+      const share = this.share(want);
       this.decided.set(want.id, share);
-      if (queued <= workers.length - running) return Math.max(1, workers.length);
-      return Math.max(1, Math.min(share, workers.length + this.room()));
+      return Math.max(1, Math.min(share, workers.length + roomOf(places)));
     });
   }
 
@@ -128,9 +140,10 @@ export class Autoscaler {
     return Math.min(actor.maxWorkers ?? this.ctx.settings.maxWorkersPerActor, running + queued);
   }
 
-  /** Places free on the node for the autoscaler's workers. */
-  private room(): number {
-    return this.ctx.settings.maxWorkersPerNode - this.pool.occupied;
+  /** An actor's fair share of the places, with the wants of the other actors seen since the last pass. */
+  private share(want: Want): number {
+    if (want.demand === 0) return 0;
+    return fairShares(Math.max(0, this.capacity - this.reserved), [...this.wants.values()]).get(want.id)!;
   }
 
   /** Stops idle workers beyond the target that pass `eligible`, least recently used first; returns how many. */
@@ -165,9 +178,8 @@ export class Autoscaler {
   }
 
   /** Starts the missing workers, one per actor in turn while the node has room; an actor with work and no worker gets one anyway. */
-  private async grow(pools: Pool[]): Promise<void> {
+  private async grow(pools: Pool[], room: number): Promise<void> {
     const adding = new Map<Pool, number>();
-    let room = this.room();
     for (const p of pools.filter((p) => p.count === 0 && p.target > 0)) {
       adding.set(p, 1);
       room--;
@@ -209,6 +221,11 @@ export function fairShares(capacity: number, wants: Want[]): Map<string, number>
   for (const w of wants) if (w.demand > 0 && shares.get(w.id) === 0) give(w, 1);
   return shares;
 }
+
+/** The workers all nodes may run at once (`maxWorkersPerNode` of each). */
+const capacityOf = (places: NodePlaces[]) => places.reduce((n, p) => n + p.capacity, 0);
+/** Places free on the nodes for the autoscaler's workers. */
+const roomOf = (places: NodePlaces[]) => places.reduce((n, p) => n + p.capacity - p.used, 0);
 
 /** When a worker last ran an execution, or was created. */
 const lastUse = (w: Worker) => w.lastExecutionTime ?? w.createTime;

@@ -10,6 +10,7 @@ import { keys } from '../store/keys.js';
 import { UNCHANGED } from '../store/store.js';
 import type { EventDispatcher } from './events.js';
 import type { Runner } from './runner.js';
+import type { NodePlaces } from '../engine/nodes.js';
 
 export interface WorkerPoolDeps {
   runtime: ContainerRuntime;
@@ -25,10 +26,14 @@ export interface WorkerPoolDeps {
    * has stopped). Alone on the store, a worker record without a loop here is a dead worker's.
    */
   cluster: boolean;
+  /** The nodes' places for workers (used in a cluster to choose where a worker starts). */
+  nodes: { places(): Promise<NodePlaces[]> };
 }
 
 /** The topic on which a node asks the others to stop one of their workers. */
 const STOP_TOPIC = 'workers/stop';
+/** The topic on which a node asks another to start a worker it has recorded there. */
+const START_TOPIC = 'workers/start';
 
 /** The record locked (never written) while one node starts an actor's workers (see `grow`). */
 const spawnLock = (actor: Actor) => `lock/spawn/${actor.dbId}`;
@@ -78,14 +83,16 @@ export class WorkerPool {
    * (starting, ready or busy); one at most for a stateful actor. It never stops any, and runs
    * under the actor's spawn lock, so that the answer holds while the workers start: in a cluster,
    * a record of the store locked meanwhile, so that nodes too start an actor's workers one at a time.
-   * Returns how many the actor had.
+   * In a cluster each new worker goes to this node while it has room, else to the node with the most
+   * room (see `place`). Returns how many the actor had.
    */
   async grow(actor: Actor, wanted: (viable: Worker[]) => number | Promise<number>): Promise<number> {
     const growNow = async () => {
       const viable = await this.viable(actor);
       const count = await wanted(viable);
       const limit = actor.stateless ? Math.max(count, 0) : Math.min(count, 1);
-      for (let i = viable.length; i < limit; i++) await this.start(actor);
+      const places = limit > viable.length && this.deps.cluster ? await this.places() : undefined;
+      for (let i = viable.length; i < limit; i++) await this.start(actor, places && place(places));
       return viable.length;
     };
     return this.spawning.with([actor.dbId], async () => {
@@ -96,17 +103,51 @@ export class WorkerPool {
     });
   }
 
-  /** In a cluster: listens for other nodes asking this one to stop one of its workers. */
+  /**
+   * The places for workers: alone on the store, this node's; in a cluster, those of every node alive,
+   * this one first (its workers counted from its records or its loops, whichever is more).
+   */
+  async places(): Promise<NodePlaces[]> {
+    const mine = { id: this.deps.engineId, hostIp: this.ctx.settings.hostIp, capacity: this.ctx.settings.maxWorkersPerNode, used: this.occupied };
+    if (!this.deps.cluster) return [mine];
+    const [here, ...others] = await this.deps.nodes.places();
+    return [{ ...mine, used: Math.max(here!.used, mine.used) }, ...others];
+  }
+
+  /** In a cluster: listens for other nodes asking this one to stop one of its workers, or to start one recorded here. */
   async listen(): Promise<void> {
     if (!this.deps.cluster) return;
-    this.unlisten = await this.deps.bus.subscribe(STOP_TOPIC, (payload) => {
+    const unlistenStop = await this.deps.bus.subscribe(STOP_TOPIC, (payload) => {
       const { workerId, kill } = payload as { workerId: string; kill: boolean };
       void this.loops.get(workerId)?.stop(kill);
     });
+    const unlistenStart = await this.deps.bus.subscribe(START_TOPIC, (payload) => {
+      const { hostId, key } = payload as { hostId: string; key: string };
+      if (hostId === this.deps.engineId) void this.adopt(key).catch((e: Error) => this.ctx.log.error({ err: e }, 'could not start a worker asked for'));
+    });
+    this.unlisten = async () => {
+      await unlistenStop();
+      await unlistenStart();
+    };
   }
 
-  /** Creates a worker record (REQUESTED) and starts it in the background. */
-  private async start(actor: Actor): Promise<Worker> {
+  /**
+   * Starts the loop of a worker another node recorded here (see `start`). A request that never comes
+   * leaves a record with no loop: this node's health check takes it for a dead worker's.
+   */
+  private async adopt(key: string): Promise<void> {
+    const worker = await this.ctx.store.get<Worker>(key);
+    if (this.closed || !worker || worker.hostId !== this.deps.engineId || this.loops.has(worker.id)) return;
+    const loop = new WorkerLoop(this.ctx, this.deps, this, worker);
+    this.loops.set(worker.id, loop);
+    void loop.run().finally(() => this.loops.delete(worker.id));
+  }
+
+  /**
+   * Creates a worker record (REQUESTED) on node `host` (default: this one) and starts it: here in the background, or
+   * on another node by a word on the bus.
+   */
+  private async start(actor: Actor, host?: NodePlaces): Promise<Worker> {
     const now = this.ctx.now().toISOString();
     const id = newId();
     const worker: Worker = {
@@ -120,17 +161,23 @@ export class WorkerPool {
       location: this.deps.runtime.name,
       cid: null,
       chName: `worker_${id}`,
-      hostId: this.deps.engineId,
-      hostIp: this.ctx.settings.hostIp,
+      hostId: host?.id ?? this.deps.engineId,
+      hostIp: host?.hostIp ?? this.ctx.settings.hostIp,
       createTime: now,
       lastExecutionTime: null,
       lastHealthCheckTime: now,
     };
     if (this.closed) return worker;
+    const key = keys.worker(actor.tenant, actor.id, id);
+    if (worker.hostId !== this.deps.engineId) {
+      await this.ctx.store.batch([{ type: 'put', key, value: worker }]);
+      await this.deps.bus.publish(START_TOPIC, { hostId: worker.hostId, key });
+      return worker;
+    }
     // Alive before its record exists, so that a health check never takes it for a dead one.
     const loop = new WorkerLoop(this.ctx, this.deps, this, worker);
     this.loops.set(id, loop);
-    await this.ctx.store.batch([{ type: 'put', key: keys.worker(actor.tenant, actor.id, id), value: worker }]);
+    await this.ctx.store.batch([{ type: 'put', key, value: worker }]);
     void loop.run().finally(() => this.loops.delete(id));
     return worker;
   }
@@ -267,7 +314,8 @@ class WorkerLoop {
     const actorRef = { tenant: worker.tenant, id: worker.actorId };
     let actor = await this.actor();
     if (!actor) return this.pool.remove(actorRef, worker.id);
-    for (const status of ['SPAWNER SETUP', 'PULLING IMAGE'] as const) await this.pool.setStatus(actorRef, worker.id, status);
+    // A record gone already (its node's health check took it for a dead worker's before it started) ends the worker.
+    for (const status of ['SPAWNER SETUP', 'PULLING IMAGE'] as const) if (!(await this.pool.setStatus(actorRef, worker.id, status))) return;
     try {
       await this.deps.runtime.ensureImage(actor.image);
     } catch (e) {
@@ -360,4 +408,17 @@ class WorkerLoop {
       };
     });
   }
+}
+
+/**
+ * Where the next worker goes: this node (the first of `places`) while it has room, else the node
+ * with the most room, else (no node has room: an actor's first worker is never held back) this one.
+ * The place is counted as used.
+ */
+function place(places: NodePlaces[]): NodePlaces {
+  const free = (p: NodePlaces) => p.capacity - p.used;
+  const chosen = free(places[0]!) > 0 ? places[0]! : places.reduce((best, p) => (free(p) > free(best) ? p : best));
+  const host = free(chosen) > 0 ? chosen : places[0]!;
+  host.used++;
+  return host;
 }
