@@ -55,6 +55,8 @@ export class SearchSql {
   readonly params: unknown[] = [];
   readonly doc: string;
   readonly where: string;
+  /** The parameter holding the ids of the actors in reach. */
+  private readonly ids: string;
   private readonly layout: (typeof LAYOUT)[keyof typeof LAYOUT];
 
   constructor(
@@ -63,6 +65,7 @@ export class SearchSql {
     strict: boolean,
   ) {
     this.layout = LAYOUT[search.collection];
+    this.ids = this.bind(search.actorIds);
     this.doc = search.collection === 'logs' ? this.logDoc() : `${schema}.search_doc(value)`;
     const filters: string[] = [];
     for (const part of [...search.conditions, ...search.patterns]) {
@@ -80,7 +83,7 @@ export class SearchSql {
   get order(): string {
     const field = this.search.sortField;
     if (!NAMED_FIELDS.has(field)) throw new Error(`Search cannot sort on ${field}.`);
-    return `(${this.doc} ->> '${field}') COLLATE "C", array_position(${this.bind(this.search.actorIds)}::text[], ${part(this.layout.actor)}), key`;
+    return `(${this.doc} ->> '${field}') COLLATE "C", array_position(${this.ids}::text[], ${part(this.layout.actor)}), key`;
   }
 
   /** The record a row of the table is in a search's answer (a log's is built from its key and value). */
@@ -109,10 +112,10 @@ export class SearchSql {
       `${part(2)} = ${this.bind(tenant)}`,
       `key >= ${this.bind(prefix)}`,
       `key < ${this.bind(prefix.replace(/\/$/, '') + '0')}`, // '0' follows '/'
-      `${part(actor)} = ANY(${this.bind(actorIds)}::text[])`,
+      `${part(actor)} = ANY(${this.ids}::text[])`,
     ];
     if (execution !== undefined && executionId !== undefined) clauses.push(`${part(execution)} = ${this.bind(executionId)}`);
-    if (this.search.collection === 'logs') clauses.push(`((value ->> 'expiresAt') IS NULL OR (value ->> 'expiresAt') COLLATE "C" > ${this.bind(now)})`);
+    if (this.search.collection === 'logs') clauses.push(`COALESCE((${this.schema}.search_doc(value) ->> 'expiresAt') COLLATE "C" > ${this.bind(now)}, true)`);
     return clauses;
   }
 

@@ -25,9 +25,9 @@ export class PostgresSearch implements SearchIndex {
       throw e;
     }
     const from = `FROM ${this.db.table('records')} WHERE ${sql.where}`;
-    const counted = this.db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, [...sql.params]);
-    const order = sql.order;
-    const page = this.db.query<{ key: string; value: unknown }>(`SELECT key, value ${from} ORDER BY ${order} OFFSET ${sql.bind(search.skip)} LIMIT ${sql.bind(search.limit)}`, sql.params);
+    const counted = this.db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, sql.params);
+    const [skip, limit] = [sql.params.length + 1, sql.params.length + 2];
+    const page = this.db.query<{ key: string; value: unknown }>(`SELECT key, value ${from} ORDER BY ${sql.order} OFFSET $${skip} LIMIT $${limit}`, [...sql.params, search.skip, search.limit]);
     const [{ rows: count }, { rows }] = await Promise.all([counted, page]);
     return { records: rows.map((row) => sql.record(row.key, row.value) as SearchRecord), totalCount: Number(count[0]!.n) };
   }

@@ -64,7 +64,7 @@ export const MIGRATIONS: readonly string[] = [
     digits text;
     offset_min int;
   BEGIN
-    m := regexp_match(btrim(regexp_replace(t, '\\.(\\d{3})\\d*Z$', '.\\1Z'), E' \\t\\n\\r\\f\\v'),
+    m := regexp_match(btrim(regexp_replace(t, '\\.(\\d{3})\\d*(Z|[+-]\\d{2}(?::?\\d{2})?)?$', '.\\1\\2'), E' \\t\\n\\r\\f\\v'),
       '^(\\d{4})(?:-(\\d{1,2})(?:-(\\d{1,2})(?:T(\\d{1,2})(?::(\\d{1,2})(?::(\\d{1,2})(?:[:.](\\d{1,6}))?)?)?)?)?)?\\s*(Z|[+\\- ]\\d{2}(?::?\\d{2})?)?$');
     IF m IS NULL THEN RETURN NULL; END IF;
     y := m[1]::int; mo := COALESCE(m[2], '1')::int; d := COALESCE(m[3], '1')::int;

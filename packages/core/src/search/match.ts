@@ -8,12 +8,13 @@ export function valueAt(record: unknown, path: string[]): unknown {
   return value;
 }
 
-/** A record's value made comparable with a condition's: times become milliseconds. */
+/**
+ * A record's value made comparable with a condition's: a time (in a form search accepts, its
+ * fraction of a second cut to milliseconds) becomes milliseconds. Nothing else is read as a time:
+ * "52" stays a string, which compares with numbers as the number 52.
+ */
 function comparable(value: unknown, wanted: unknown): unknown {
-  if (typeof wanted === 'number' && typeof value === 'string') {
-    const at = parseSearchTime(value.replace(/\.(\d{3})\d*Z$/, '.$1Z')) ?? Date.parse(value);
-    if (!Number.isNaN(at)) return at;
-  }
+  if (typeof wanted === 'number' && typeof value === 'string') return parseSearchTime(value.replace(/\.(\d{3})\d*(Z|[+-]\d{2}(?::?\d{2})?)?$/, '.$1$2')) ?? value;
   return value;
 }
 
