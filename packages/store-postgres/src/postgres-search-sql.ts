@@ -66,7 +66,7 @@ export class SearchSql {
   ) {
     this.layout = LAYOUT[search.collection];
     this.ids = this.bind(search.actorIds);
-    this.doc = search.collection === 'logs' ? this.logDoc() : `${schema}.search_doc(value)`;
+    this.doc = search.collection === 'logs' ? this.logDoc() : 'search';
     const filters: string[] = [];
     for (const part of [...search.conditions, ...search.patterns]) {
       try {
@@ -115,13 +115,17 @@ export class SearchSql {
       `${part(actor)} = ANY(${this.ids}::text[])`,
     ];
     if (execution !== undefined && executionId !== undefined) clauses.push(`${part(execution)} = ${this.bind(executionId)}`);
+    const { range } = this.search;
+    if (range?.statuses) clauses.push(`(search ->> 'status') = ANY(${this.bind(range.statuses)}::text[])`);
+    if (range?.from !== undefined) clauses.push(`(search ->> 'messageReceivedTime') COLLATE "C" >= ${this.bind(range.from)}`);
+    if (range?.to !== undefined) clauses.push(`(search ->> 'messageReceivedTime') COLLATE "C" <= ${this.bind(range.to)}`);
     if (this.search.collection === 'logs') clauses.push(`COALESCE((${this.schema}.search_doc(value) ->> 'expiresAt') COLLATE "C" > ${this.bind(now)}, true)`);
     return clauses;
   }
 
   /** A log record as search sees it: its actor and execution from its key, its text. */
   private logDoc(): string {
-    return `json_build_object('actorId', ${part(LAYOUT.logs.actor)}, 'executionId', ${part(LAYOUT.logs.execution)}, 'logs', ${this.schema}.search_doc(value) -> 'logs')`;
+    return `jsonb_build_object('actorId', ${part(LAYOUT.logs.actor)}, 'executionId', ${part(LAYOUT.logs.execution)}, 'logs', ${this.schema}.search_doc(value) -> 'logs')`;
   }
 
   /** The JSON value at a field's path (`x`) and its text (`text`: a string's own, a number's or boolean's JSON). */
@@ -167,13 +171,13 @@ export class SearchSql {
     const numbers = values.filter((v): v is number => typeof v === 'number');
     const others = values.filter((v) => typeof v !== 'number' && v !== null).map(String);
     const tests: string[] = [];
-    if (values.includes(null)) tests.push(`(${x} IS NULL OR json_typeof(${x}) = 'null')`);
-    if (others.length > 0) tests.push(`(json_typeof(${x}) IN ('string', 'number', 'boolean') AND ${text} = ANY(${this.bind(others)}::text[]))`);
+    if (values.includes(null)) tests.push(`(${x} IS NULL OR jsonb_typeof(${x}) = 'null')`);
+    if (others.length > 0) tests.push(`(jsonb_typeof(${x}) IN ('string', 'number', 'boolean') AND ${text} = ANY(${this.bind(others)}::text[]))`);
     if (numbers.length > 0) {
       const [n, t] = [this.bind(numbers), this.bind(numbers.map(String))];
       const time = `${this.schema}.search_time(${text})`;
       tests.push(
-        `(CASE json_typeof(${x}) WHEN 'number' THEN ${text}::float8 = ANY(${n}::float8[]) ` +
+        `(CASE jsonb_typeof(${x}) WHEN 'number' THEN ${text}::float8 = ANY(${n}::float8[]) ` +
           `WHEN 'string' THEN (CASE WHEN ${time} IS NULL THEN ${text} = ANY(${t}::text[]) ELSE ${time} = ANY(${n}::float8[]) END) ELSE false END)`,
       );
     }
@@ -186,12 +190,12 @@ export class SearchSql {
    * string, strings in code-unit order; with anything else, no match.
    */
   private compare(x: string, text: string, op: string, wanted: unknown): string {
-    if (typeof wanted === 'string') return `(json_typeof(${x}) = 'string' AND ${text} COLLATE "C" ${op} ${this.bind(wanted)})`;
+    if (typeof wanted === 'string') return `(jsonb_typeof(${x}) = 'string' AND ${text} COLLATE "C" ${op} ${this.bind(wanted)})`;
     if (typeof wanted !== 'number') return 'false';
     const w = `${this.bind(wanted)}::float8`;
     const s = this.schema;
     return (
-      `(CASE json_typeof(${x}) WHEN 'number' THEN ${text}::float8 ${op} ${w} WHEN 'boolean' THEN (CASE WHEN ${text} = 'true' THEN 1 ELSE 0 END) ${op} ${w} ` +
+      `(CASE jsonb_typeof(${x}) WHEN 'number' THEN ${text}::float8 ${op} ${w} WHEN 'boolean' THEN (CASE WHEN ${text} = 'true' THEN 1 ELSE 0 END) ${op} ${w} ` +
       `WHEN 'string' THEN COALESCE(${s}.search_time(${text}), ${s}.search_number(${text})) ${op} ${w} ` +
       `WHEN 'null' THEN false ELSE ${s}.search_number(${s}.search_text(${x})) ${op} ${w} END)`
     );

@@ -33,22 +33,39 @@ export const MIGRATIONS: readonly string[] = [
   CREATE SEQUENCE fencing_tokens;
   `,
   `
-  -- Search in SQL (postgres-search.ts): functions that give SQL core's meaning of a search
-  -- (search/match.ts), and indexes for searches of executions.
+  -- Search in SQL (postgres-search.ts): each actor, worker and execution kept a second time as
+  -- jsonb (the search column, written with the record), functions that give SQL core's meaning
+  -- of a search (search/match.ts), and indexes for searches of executions.
 
-  -- A record as search reads it: one whose text holds \\u0000 (which PostgreSQL cannot extract
-  -- as text) with each such character read as U+FFFD, so no search fails on it. Escaped
-  -- backslashes are written \\u005c first, so that every \\u0000 left is one character.
-  CREATE FUNCTION search_doc(value json) RETURNS json LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN CASE WHEN strpos(value::text, '\\u0000') = 0 THEN value ELSE replace(replace(value::text, '\\\\', '\\u005c'), '\\u0000', '\\ufffd')::json END;
+  -- A record as jsonb for search. JSON text PostgreSQL cannot make jsonb of (\\u0000, an unpaired
+  -- surrogate) reads as U+FFFD: escaped backslashes are written \\u005c first, so that each \\u
+  -- left starts an escape. Any other failure leaves the record without a search value rather
+  -- than failing its write.
+  CREATE FUNCTION search_doc(value json) RETURNS jsonb LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+  DECLARE
+    text_ text := value::text;
+  BEGIN
+    IF strpos(text_, '\\u') > 0 THEN
+      text_ := replace(replace(text_, '\\\\', '\\u005c'), '\\u0000', '\\ufffd');
+      text_ := regexp_replace(text_, '\\\\u[dD][89abAB][0-9a-fA-F]{2}(?!\\\\u[dD][c-fC-F][0-9a-fA-F]{2})', '\\\\ufffd', 'g');
+      text_ := regexp_replace(text_, '(?<!\\\\u[dD][89abAB][0-9a-fA-F]{2})\\\\u[dD][c-fC-F][0-9a-fA-F]{2}', '\\\\ufffd', 'g');
+    END IF;
+    RETURN text_::jsonb;
+  EXCEPTION WHEN others THEN
+    RETURN NULL;
+  END $$;
+
+  ALTER TABLE records ADD COLUMN search jsonb GENERATED ALWAYS AS (
+    CASE WHEN starts_with(key, 'a/') OR starts_with(key, 'w/') OR (starts_with(key, 't/') AND split_part(key, '/', 3) = 'exec') THEN search_doc(value) END
+  ) STORED;
 
   -- A JSON value as JavaScript's String() shows it (what like matches); NULL for null or missing.
-  CREATE FUNCTION search_text(v json) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
+  CREATE FUNCTION search_text(v jsonb) RETURNS text LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE SET search_path FROM CURRENT AS $$
   BEGIN
-    CASE json_typeof(v)
+    CASE jsonb_typeof(v)
       WHEN 'object' THEN RETURN '[object Object]';
       WHEN 'array' THEN
-        RETURN (SELECT COALESCE(string_agg(COALESCE(search_text(e), ''), ',' ORDER BY n), '') FROM json_array_elements(v) WITH ORDINALITY AS a(e, n));
+        RETURN (SELECT COALESCE(string_agg(COALESCE(search_text(e), ''), ',' ORDER BY n), '') FROM jsonb_array_elements(v) WITH ORDINALITY AS a(e, n));
       WHEN 'string', 'number', 'boolean' THEN RETURN v #>> '{}';
       ELSE RETURN NULL;
     END CASE;
@@ -96,9 +113,9 @@ export const MIGRATIONS: readonly string[] = [
 
   -- Executions by tenant, status and receive time, and by tenant, actor and receive time: a search
   -- on statuses, actors and time ranges reads only its range, in the order it returns.
-  CREATE INDEX search_executions_by_status ON records (split_part(key, '/', 2), (search_doc(value) ->> 'status'), ((search_doc(value) ->> 'messageReceivedTime') COLLATE "C"))
+  CREATE INDEX search_executions_by_status ON records (split_part(key, '/', 2), (search ->> 'status'), ((search ->> 'messageReceivedTime') COLLATE "C"))
     WHERE starts_with(key, 't/') AND split_part(key, '/', 3) = 'exec';
-  CREATE INDEX search_executions_by_actor ON records (split_part(key, '/', 2), split_part(key, '/', 4), ((search_doc(value) ->> 'messageReceivedTime') COLLATE "C"))
+  CREATE INDEX search_executions_by_actor ON records (split_part(key, '/', 2), split_part(key, '/', 4), ((search ->> 'messageReceivedTime') COLLATE "C"))
     WHERE starts_with(key, 't/') AND split_part(key, '/', 3) = 'exec';
   `,
 ];

@@ -44,7 +44,7 @@ await withPostgres('search in SQL', () => {
     const bobs = await abaco.actors.create(bob, { image: 'bob/private', name: 'bobs' });
     await abaco.permissions.grant(bob, { actor: bobs.id }, { user: 'alice', level: 'READ' });
     const statuses = ['COMPLETE', 'ERROR', 'RUNNING', 'SUBMITTED'];
-    const messages = ['', 'ok', '5', 'x\u0000y', "'; DROP TABLE records; --", '100%', 'a_b', 'back\\slash', '2026-01-01T00:00:00Z', 'true'];
+    const messages = ['', 'ok', '5', 'x\u0000y', 'lone \ud800 surrogate', "'; DROP TABLE records; --", '100%', 'a_b', 'back\\slash', '2026-01-01T00:00:00Z', 'true'];
     const ops = [];
     for (const [a, actor] of [mine, other, bobs].entries()) {
       for (let i = 0; i < 60; i++) {

@@ -18,6 +18,12 @@ export interface IndexedSearch {
   now: string;
   conditions: Condition[];
   patterns: PatternCondition[];
+  /**
+   * For executions: the statuses (when not every one) and the receive times (ISO text, bounds
+   * inclusive) every match lies within, drawn from the conditions, as core's own index of
+   * executions reads them (times written by `toISOString`: their order as text is their order in time).
+   */
+  range?: { statuses?: readonly string[]; from?: string; to?: string };
   /** Full text: an index answers only searches without (`answer`); `candidates` leaves the scoring to core. */
   search?: string;
   exactsearch?: string;

@@ -7,6 +7,7 @@ import { atLeast } from '../auth/levels.js';
 import { authorize, grantedLevel, reachActor } from '../registry/access.js';
 import { keys } from '../store/keys.js';
 import { EXECUTION_STATUSES } from './execution-index.js';
+import { indexRange } from './index-scan.js';
 import { candidates, countFromTallies, readPage, type Candidate, type Reach, type SearchRecord, type StoreSearch } from './candidates.js';
 import { hasPhrase, matches, textScore, valueAt } from './match.js';
 import { PATTERN_TIME_LIMIT_MS, PatternFilter } from './patterns.js';
@@ -109,7 +110,9 @@ export class SearchService {
     if (!index) return undefined;
     const { conditions, patterns, search, exactsearch, skip, limit } = query;
     const actorIds = reach.actors.map((actor) => actor.id);
-    return { index, search: { collection, tenant: reach.tenant, actorIds, executionId: scope.executionId, now: this.ctx.now().toISOString(), conditions, patterns, search, exactsearch, sortField: SORT_FIELD[collection], skip, limit } };
+    const { statuses, from, to } = indexRange(conditions);
+    const range = collection === 'executions' ? { statuses: statuses.length < EXECUTION_STATUSES.length ? statuses : undefined, from, to } : undefined;
+    return { index, search: { collection, tenant: reach.tenant, actorIds, executionId: scope.executionId, now: this.ctx.now().toISOString(), conditions, patterns, range, search, exactsearch, sortField: SORT_FIELD[collection], skip, limit } };
   }
 
   /**
