@@ -7,8 +7,8 @@ const PAGE = 1000;
 
 /**
  * Search as SQL on the records table (the Store's search index, see core's search/search-index.ts).
- * A search whose every condition and pattern translates exactly (search-sql.ts) is answered by two
- * statements: its page, in order, and its count; a full-text search, or a `like` that is more than
+ * A search whose every condition and pattern translates exactly (postgres-search-sql.ts) is answered
+ * by two statements: its page, in order, and its count (unless core knows it from its tallies); a full-text search, or a `like` that is more than
  * plain text with anchors, gets its candidates from SQL filtered by what does translate, and core
  * does the rest. Only records of the actors in reach are read: the permission filter is part of
  * every statement. Patterns become LIKE, never a regular expression in the database (no ReDoS).
@@ -25,11 +25,11 @@ export class PostgresSearch implements SearchIndex {
       throw e;
     }
     const from = `FROM ${this.db.table('records')} WHERE ${sql.where}`;
-    const counted = this.db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, sql.params);
+    const count = async () => search.totalCount ?? Number((await this.db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, sql.params)).rows[0]!.n);
     const [skip, limit] = [sql.params.length + 1, sql.params.length + 2];
     const page = this.db.query<{ key: string; value: unknown }>(`SELECT key, value ${from} ORDER BY ${sql.order} OFFSET $${skip} LIMIT $${limit}`, [...sql.params, search.skip, search.limit]);
-    const [{ rows: count }, { rows }] = await Promise.all([counted, page]);
-    return { records: rows.map((row) => sql.record(row.key, row.value) as SearchRecord), totalCount: Number(count[0]!.n) };
+    const [totalCount, { rows }] = await Promise.all([count(), page]);
+    return { records: rows.map((row) => sql.record(row.key, row.value) as SearchRecord), totalCount };
   }
 
   async *candidates(search: IndexedSearch): AsyncIterable<IndexedRecord[]> {

@@ -31,6 +31,8 @@ export interface IndexedSearch {
   sortField: string;
   skip: number;
   limit: number;
+  /** How many records match, when core knows it already (from the actors' tallies): the index need not count. */
+  totalCount?: number;
 }
 
 /** A record found by an index, with its store key (records of one actor are sorted by it). */

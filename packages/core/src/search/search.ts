@@ -57,6 +57,10 @@ const byRank = (a: Candidate, b: Candidate) => b.score - a.score || byCodeUnit(a
  * matches are kept (the rest are counted; a search on statuses alone is counted from the actors'
  * tallies and reads the index only as far as its page); `like` patterns run in a worker thread; a long search
  * gives the event loop back every few milliseconds.
+ *
+ * A store with its own search index (search-index.ts, e.g. SQL on PostgreSQL) is handed the search
+ * once it is parsed, its patterns checked and the actors in reach decided: it answers the whole
+ * search, or gives the candidates that core then filters, scores and pages as above.
  */
 export class SearchService {
   private readonly regex = new RegexWorker(PATTERN_TIME_LIMIT_MS);
@@ -74,10 +78,10 @@ export class SearchService {
     const top = new Top<Candidate>(query.skip + query.limit, byRank);
     const patterns = new PatternFilter<Candidate>(this.regex, query.patterns, (found) => top.offer(found));
     await patterns.check();
-    const own = this.storeSearch(collection as Collection, reach, query, scope);
+    const counted = await countFromTallies(this.ctx, collection, reach, query);
+    const own = this.storeSearch(collection as Collection, reach, query, scope, counted);
     const answered = own && reach.actors.length > 0 ? await own.index.answer(own.search) : undefined;
     if (answered) return this.result(collection as Collection, query, answered.records, answered.totalCount);
-    const counted = await countFromTallies(this.ctx, collection, reach, query);
     let slice = performance.now();
     for await (const chunk of candidates(this.ctx, collection, reach, query, scope.executionId, counted === undefined ? undefined : query.skip + query.limit, own)) {
       for (const candidate of chunk) {
@@ -105,14 +109,14 @@ export class SearchService {
   }
 
   /** The store's own search index, if it has one, and the search as it takes it. */
-  private storeSearch(collection: Collection, reach: Reach, query: SearchQuery, scope: SearchScope): StoreSearch | undefined {
+  private storeSearch(collection: Collection, reach: Reach, query: SearchQuery, scope: SearchScope, totalCount?: number): StoreSearch | undefined {
     const index = searchIndexOf(this.ctx.store);
     if (!index) return undefined;
     const { conditions, patterns, search, exactsearch, skip, limit } = query;
     const actorIds = reach.actors.map((actor) => actor.id);
     const { statuses, from, to } = indexRange(conditions);
     const range = collection === 'executions' ? { statuses: statuses.length < EXECUTION_STATUSES.length ? statuses : undefined, from, to } : undefined;
-    return { index, search: { collection, tenant: reach.tenant, actorIds, executionId: scope.executionId, now: this.ctx.now().toISOString(), conditions, patterns, range, search, exactsearch, sortField: SORT_FIELD[collection], skip, limit } };
+    return { index, search: { collection, tenant: reach.tenant, actorIds, executionId: scope.executionId, now: this.ctx.now().toISOString(), conditions, patterns, range, search, exactsearch, sortField: SORT_FIELD[collection], skip, limit, totalCount } };
   }
 
   /**
