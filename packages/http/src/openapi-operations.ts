@@ -42,7 +42,16 @@ function querystring(route: RouteEntry, api: Api): { properties: Schema; note?: 
   const { method, url } = route;
   if (method === 'GET' && (route.action === 'actors.search' || /^\/actors\/v2(\/:actorId\/(executions|workers)|\/:actorId\/executions\/:executionId\/logs)?$/.test(url))) {
     const paging = api === 'v3' && url === '/actors/v2' ? { offset: { type: 'integer', minimum: 0, description: 'v3: records to skip (with limit alone: a page of the list, counts in metadata).' } } : {};
-    return { properties: { ...SEARCH, ...paging }, note: SEARCHING };
+    const follow = url.endsWith('/logs') ? { follow: { type: 'string', enum: ['true'], description: 'Stream the log as server-sent events: `log` events (`{"text"}`) as it is written, then one `end` event (`{"execution"}`); at most 8 streams per identity at once (429).' } } : {};
+    return { properties: { ...SEARCH, ...paging, ...follow }, note: SEARCHING };
+  }
+  if (route.action === 'actors.stats') {
+    return {
+      properties: {
+        actor: { type: 'string', description: 'One actor (id or alias, READ on it); every actor the caller may read when left out.' },
+        minutes: { type: 'integer', minimum: 1, maximum: 60, description: 'How many minutes back (default 60).' },
+      },
+    };
   }
   if (route.action === 'messages.send') {
     return {
@@ -97,6 +106,12 @@ function responses(route: RouteEntry, api: Api): Schema {
   const ok = { description: 'Done: the result in the envelope.', ...envelopeRef(api) };
   if (route.url.endsWith('/results')) {
     return { 200: { description: 'The next result of the execution (empty when none is left).', content: { 'application/octet-stream': { schema: { type: 'string', format: 'binary' } } } }, default: error };
+  }
+  if (route.url.endsWith('/logs')) {
+    return {
+      200: { description: 'The logs in the envelope; with `follow=true`, a stream of server-sent events.', content: { 'application/json': { schema: envelopeRef(api) }, 'text/event-stream': { schema: { type: 'string' } } } },
+      default: error,
+    };
   }
   if (route.url === '/admin/dashboard') return { 200: { description: 'The dashboard page.', content: { 'text/html': { schema: { type: 'string' } } } }, default: error };
   if (route.action === 'messages.send') {
