@@ -89,6 +89,7 @@ const ACTIONS: Record<string, Action> = {
   'POST /actors/v2/configs/:name/permissions': 'config.permissions.grant',
   'GET /actors/v2/search/:collection': 'actors.search',
   'GET /actors/v2/utilization': 'tenant.utilization',
+  'GET /actors/v2/stats': 'actors.stats',
   'GET /actors/v2/admin': 'tenant.admin',
   'GET /actors/v2/admin/workers': 'tenant.admin',
   'GET /actors/v2/admin/executions': 'tenant.admin',

@@ -37,7 +37,7 @@ export { ProcessRuntime, type ProcessRuntimeOptions } from './runtime/process-ru
 export { isHostLoaderVariable } from './runtime/host-env.js';
 export type { ActorReport, ExecutionCounts } from './execution/reports.js';
 export { DockerStreamDemuxer } from './runtime/docker-stream.js';
-export { COLLECTIONS, type Collection, type LogRecord, type SearchResult, type SearchScope } from './search/search.js';
+export { COLLECTIONS, type Collection, type Comparison, type Condition, type IndexedRecord, type IndexedSearch, type LogRecord, type PatternCondition, type SearchIndex, type SearchRecord, type SearchResult, type SearchScope } from './search/search.js';
 export { parseSearchTime } from './search/times.js';
 export { WatchedContainer } from './runtime/watched-container.js';
 export { ensureImageWithPolicy, type PullPolicy } from './runtime/pull-policy.js';

@@ -11,7 +11,7 @@ import type { StateStore } from '../registry/state.js';
 import type { BindMount, ContainerRuntime, ContainerSpec, ExitInfo, RunningContainer } from '../runtime/runtime.js';
 import { indexOps, withIndex } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
-import type { BatchOp } from '../store/store.js';
+import { UNCHANGED, type BatchOp } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
 import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
@@ -74,10 +74,15 @@ export class Runner {
       halted = true;
       void container?.kill();
     });
+    let claimed = false;
     try {
       // RUNNING before the container starts: if the engine dies from here on, recovery ends the
       // execution as ERROR and never runs it again (its container may have started and had effects).
-      await this.patch(execKey, { status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
+      claimed = await this.markRunning(execKey, workerId);
+      if (!claimed) {
+        await this.deps.inbox.ack(actor.dbId, lease); // another worker took it meanwhile (this lease was taken back)
+        return 'skipped';
+      }
       const user = this.containerUser(actor, message);
       const binary = await this.deps.payloads.localFile(actor, message);
       // The helper's sockets and the records the context needs, all at once.
@@ -131,7 +136,7 @@ export class Runner {
     } finally {
       await stopHalt();
       if (token) await this.deps.nonces.revokeExecutionToken(actor, token);
-      if (message.binaryPath !== null || message.binaryStored) {
+      if (claimed && (message.binaryPath !== null || message.binaryStored)) {
         this.deps.relay.closeFifo(`f-${execution.id}`);
         await this.deps.payloads.drop(actor, message);
       }
@@ -173,14 +178,27 @@ export class Runner {
     };
   }
 
-  private async patch(key: string, fields: Partial<Execution>): Promise<void> {
-    await this.ctx.store.update<Execution>(key, (e) => (e ? withIndex(e, { ...e, ...fields }) : undefined));
+  /**
+   * Marks an execution RUNNING on this worker if it is still SUBMITTED, in one update; tells whether
+   * it did. A worker whose lease was taken back and given to another never runs the message too.
+   */
+  private async markRunning(key: string, workerId: string): Promise<boolean> {
+    let marked = false;
+    await this.ctx.store.update<Execution>(key, (e) => {
+      if (e?.status !== 'SUBMITTED') return UNCHANGED;
+      marked = true;
+      return withIndex(e, { ...e, status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
+    });
+    return marked;
   }
 
   /** Records the end of an execution and its whole log (`logOps`), and acknowledges its message, in one atomic write. */
   private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }, logOps: BatchOp[]): Promise<void> {
     const execution = await this.ctx.store.get<Execution>(key);
-    if (!execution) return this.deps.inbox.ack(actor.dbId, lease, logOps);
+    if (!execution) {
+      await this.deps.inbox.ack(actor.dbId, lease, logOps);
+      return;
+    }
     const { StartedAt, FinishedAt } = exit.finalState;
     const finished: Execution = {
       ...execution,
@@ -200,7 +218,10 @@ export class Runner {
   /** Records an execution as ERROR with its reason (and its whole log, `logOps`, when it has one), and acknowledges its message, atomically. */
   async fail(actor: Actor, lease: Lease, key: string, reason: string, logOps: BatchOp[] = []): Promise<void> {
     const execution = await this.ctx.store.get<Execution>(key);
-    if (!execution) return this.deps.inbox.ack(actor.dbId, lease, logOps);
+    if (!execution) {
+      await this.deps.inbox.ack(actor.dbId, lease, logOps);
+      return;
+    }
     const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
     await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed), ...activityOps(execution, failed), ...logOps]);
     await this.announce(actor, failed);
