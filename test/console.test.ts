@@ -110,8 +110,21 @@ else t.test('the console in a browser', missing ? { skip: `no Chromium at ${CHRO
   await page.getByRole('button', { name: 'Share' }).click();
   await page.getByText('bob: READ').waitFor();
   mkdirSync(fileURLToPath(new URL('../docs/', import.meta.url)), { recursive: true });
-  await page.screenshot({ path: SCREENSHOT });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
   t.same(alice.problems, [], 'no script error and nothing refused by the CSP');
+
+  // A nonce of the actor, made here, signs another browser in to that actor alone.
+  const nonces = page.getByRole('region', { name: 'Nonces' });
+  await nonces.getByRole('button', { name: 'Create nonce' }).click();
+  const nonce = (await nonces.locator('li .mono').first().textContent())!;
+  const guest = await open(browser, url);
+  await guest.page.getByLabel('a nonce').check();
+  await guest.page.getByLabel('Nonce', { exact: true }).fill(nonce);
+  await guest.page.getByLabel('Actor id or alias').fill(actorId);
+  await guest.page.getByRole('button', { name: 'Sign in' }).click();
+  await guest.page.getByRole('heading', { name: 'greeter' }).waitFor();
+  await guest.page.getByRole('table').getByRole('link').first().waitFor();
+  t.equal(await guest.page.getByRole('navigation', { name: 'Main' }).count(), 0, 'a nonce session shows its actor alone, with its executions');
 
   // Bob sees it in his list and can open it and its execution.
   const bob = await open(browser, url);

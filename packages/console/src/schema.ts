@@ -15,18 +15,18 @@ export interface InputSchema {
   required?: string[];
 }
 
-let document: Promise<Record<string, any>> | null = null;
+let openApi: Promise<Record<string, any>> | null = null;
 
 /**
  * The schema the server validates a body with, read from its OpenAPI document (the same schema
  * object, so the form asks what the server checks): `path` and `method` name the route.
  */
 export async function inputSchema(path: string, method: 'post' | 'put'): Promise<InputSchema> {
-  document ??= fetch('/actors/v2/openapi.json').then((r) => {
+  openApi ??= fetch('/actors/v2/openapi.json').then((r) => {
     if (!r.ok) throw new Error(`The API description could not be read (${r.status}).`);
     return r.json() as Promise<Record<string, any>>;
   });
-  const schema = (await document).paths?.[path]?.[method]?.requestBody?.content?.['application/json']?.schema as InputSchema | undefined;
+  const schema = (await openApi).paths?.[path]?.[method]?.requestBody?.content?.['application/json']?.schema as InputSchema | undefined;
   if (!schema) throw new Error(`The API description has no body for ${method.toUpperCase()} ${path}.`);
   return schema;
 }

@@ -1,4 +1,4 @@
-import { AbacoClient, type Credentials } from '@abaco/client';
+import { AbacoClient } from '@abaco/client';
 
 /** What the browser keeps of a sign-in, for this tab's session only (sessionStorage, never a URL or a cookie). */
 export interface Session {
@@ -31,5 +31,5 @@ export function clearSession(): void {
 
 /** A client of the API this console was served by, with the session's credentials. */
 export function clientFor(session: Session): AbacoClient {
-  return new AbacoClient({ url: location.origin, credentials: session.credentials as Credentials, retries: 1 });
+  return new AbacoClient({ url: location.origin, credentials: session.credentials, retries: 1 });
 }

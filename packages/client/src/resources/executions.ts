@@ -1,7 +1,7 @@
 import { camel } from '../casing.js';
 import { logStreamEvents } from '../log-stream.js';
 import { paged } from '../paging.js';
-import type { ExecutionList, ExecutionRecord } from '../records.js';
+import type { ExecutionList, ExecutionRecord, SearchPage } from '../records.js';
 import type { Query, Transport } from '../transport.js';
 import { seg } from './path.js';
 import { searchPage } from './search.js';
@@ -25,9 +25,14 @@ export class Executions {
    */
   iterate(actor: string, query: Query = {}, { pageSize = 100 } = {}): AsyncGenerator<ExecutionRecord, void, undefined> {
     return paged(async (skip, limit) => {
-      const page = searchPage<'executions'>(await this.transport.result({ method: 'GET', path: `/${seg(actor)}/executions`, query: { ...query, skip, limit } }));
+      const page = await this.page(actor, { ...query, skip, limit });
       return { records: page.search, total: page.metadata.totalCount };
     }, pageSize);
+  }
+
+  /** One page of the actor's executions matching `query`, in the order they were received, with how many match in all. */
+  async page(actor: string, query: Query = {}): Promise<SearchPage<'executions'>> {
+    return searchPage<'executions'>(await this.transport.result({ method: 'GET', path: `/${seg(actor)}/executions`, query }));
   }
 
   async get(actor: string, executionId: string): Promise<ExecutionRecord> {

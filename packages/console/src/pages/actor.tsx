@@ -106,7 +106,7 @@ function Executions({ client, actorId, round }: { client: AbacoClient; actorId: 
     const { totalExecutions } = await client.executions.list(actorId);
     const end = totalExecutions - page * PAGE;
     const skip = Math.max(0, end - PAGE);
-    const found = end <= 0 ? [] : (await client.search.page('executions', { actorId, skip, limit: end - skip })).search;
+    const found = end <= 0 ? [] : (await client.executions.page(actorId, { skip, limit: end - skip })).search;
     return { total: totalExecutions, list: found.reverse() };
   }, [actorId, page, round]);
   const total = executions.value?.total ?? 0;
