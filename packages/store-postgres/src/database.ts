@@ -6,7 +6,7 @@ export interface PostgresOptions {
   schema?: string;
   /** Connections in each of the two pools (short statements; transactions). Default 10. */
   poolSize?: number;
-  /** Told of errors of idle connections (the pool drops them and opens others when needed). */
+  /** Told of errors of connections, idle or in use (the pool drops them and opens others when needed). */
   onError?: (error: Error) => void;
 }
 
@@ -35,7 +35,10 @@ export class PostgresDatabase {
     if (!SCHEMA_NAME.test(schema)) throw new Error(`The schema name "${schema}" must be lower case letters, digits and underscores, starting with a letter or an underscore.`);
     const config: pg.ClientConfig = { connectionString, application_name: 'abaco' };
     const onError = options.onError ?? (() => {});
-    const pool = () => new pg.Pool({ ...config, max: options.poolSize ?? 10 }).on('error', onError);
+    // A connection the database closes (a restart) errs: idle ones through the pool, checked-out ones
+    // through their own listener (without one, the error would end the process); their query fails, the pool opens others.
+    const pool = () =>
+      new pg.Pool({ ...config, max: options.poolSize ?? 10 }).on('error', onError).on('connect', (client) => void client.on('error', onError));
     const db = new PostgresDatabase(schema, config, pool(), pool(), onError);
     try {
       const client = await db.statements.connect();

@@ -332,10 +332,18 @@ class WorkerLoop {
     let startFailures = 0;
     try {
       while (!this.stopping) {
-        actor = await this.actor();
-        if (!actor || actor.revision !== worker.revision || actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') break;
-        // A stateful actor's messages run one at a time across the cluster: the inbox leases them exclusively.
-        const lease = await this.deps.inbox.lease(actor.dbId, worker.id, { exclusive: !actor.stateless, ttlMs: this.ctx.settings.leaseTtlMs });
+        const next = await this.next().catch((e: Error) => {
+          // The store away for a moment (a database restart): look again after the poll interval.
+          this.ctx.log.warn({ err: e, worker: worker.id }, 'could not look for the next message');
+          return 'retry' as const;
+        });
+        if (next === 'retry') {
+          await this.idle();
+          continue;
+        }
+        if (!next) break;
+        const { lease } = next;
+        actor = next.actor;
         if (!lease) {
           await this.idle();
           continue;
@@ -378,16 +386,29 @@ class WorkerLoop {
   private keepLease(inbox: string, lease: Lease): () => void {
     const { heartbeatIntervalMs, leaseTtlMs } = this.ctx.settings;
     let beating: Promise<unknown> = Promise.resolve();
+    let stopped = false;
     const timer = setInterval(() => {
       beating = beating.then(async () => {
-        if (await this.deps.inbox.extend(inbox, lease, leaseTtlMs)) return;
+        // A lease no longer held once the execution ended was acknowledged by its own run.
+        if (stopped || (await this.deps.inbox.extend(inbox, lease, leaseTtlMs)) || stopped) return;
         clearInterval(timer);
         this.ctx.log.warn({ worker: this.worker.id, execution: lease.message.executionId }, 'the lease of a running execution was taken back: killing its container');
         await this.killRunning?.();
       }).catch((e: Error) => this.ctx.log.warn({ err: e, worker: this.worker.id }, 'could not extend a lease'));
     }, heartbeatIntervalMs);
     timer.unref();
-    return () => clearInterval(timer);
+    return () => {
+      stopped = true;
+      clearInterval(timer);
+    };
+  }
+
+  /** The actor as it is now and its next message; undefined when this worker should stop (the actor is gone, changed or failed). */
+  private async next(): Promise<{ actor: Actor; lease: Lease | undefined } | undefined> {
+    const actor = await this.actor();
+    if (!actor || actor.revision !== this.worker.revision || actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') return undefined;
+    // A stateful actor's messages run one at a time across the cluster: the inbox leases them exclusively.
+    return { actor, lease: await this.deps.inbox.lease(actor.dbId, this.worker.id, { exclusive: !actor.stateless, ttlMs: this.ctx.settings.leaseTtlMs }) };
   }
 
   private actor(): Promise<Actor | undefined> {
