@@ -1,4 +1,4 @@
-import type { Condition, IndexedSearch, PatternCondition } from '../../core/src/search/search.js';
+import type { Condition, IndexedSearch, PatternCondition } from '@abaco/core';
 import { likeEscape } from './postgres-store.js';
 
 /** A part of a search that has no exact translation to SQL here: the search is left to core. */
@@ -18,6 +18,9 @@ const LAYOUT = {
 
 /** Top-level fields written into SQL as they are (they match the indexes' expressions); every other field name is a parameter. */
 const NAMED_FIELDS: ReadonlySet<string> = new Set(['status', 'messageReceivedTime', 'createTime', 'actorId', 'id', 'executionId', 'logs']);
+
+/** An execution's status, as the execution indexes hold it. */
+export const STATUS = `(search ->> 'status')`;
 
 /** The part of a key after the n-th '/' and before the next (n counts from 1). */
 const part = (n: number) => `split_part(key, '/', ${n})`;
@@ -79,11 +82,16 @@ export class SearchSql {
     this.where = [...this.base(), ...filters].join(' AND ');
   }
 
-  /** The SQL order of the search: the sort field as text, records without it last, then the actor's place in reach, then the key. */
-  get order(): string {
+  /** The sort field of the search, as text compared bytewise. */
+  get sortKey(): string {
     const field = this.search.sortField;
     if (!NAMED_FIELDS.has(field)) throw new Error(`Search cannot sort on ${field}.`);
-    return `(${this.doc} ->> '${field}') COLLATE "C", array_position(${this.ids}::text[], ${part(this.layout.actor)}), key`;
+    return `(${this.doc} ->> '${field}') COLLATE "C"`;
+  }
+
+  /** The SQL order of the search: the sort field, records without it last, then the key (actor by actor, as the execution indexes hold them). */
+  get order(): string {
+    return `${this.sortKey}, key`;
   }
 
   /** The record a row of the table is in a search's answer (a log's is built from its key and value). */
@@ -116,7 +124,7 @@ export class SearchSql {
     ];
     if (execution !== undefined && executionId !== undefined) clauses.push(`${part(execution)} = ${this.bind(executionId)}`);
     const { range } = this.search;
-    if (range?.statuses) clauses.push(`(search ->> 'status') = ANY(${this.bind(range.statuses)}::text[])`);
+    if (range) clauses.push(this.oneOf(STATUS, range.statuses));
     if (range?.from !== undefined) clauses.push(`(search ->> 'messageReceivedTime') COLLATE "C" >= ${this.bind(range.from)}`);
     if (range?.to !== undefined) clauses.push(`(search ->> 'messageReceivedTime') COLLATE "C" <= ${this.bind(range.to)}`);
     if (this.search.collection === 'logs') clauses.push(`COALESCE((${this.schema}.search_doc(value) ->> 'expiresAt') COLLATE "C" > ${this.bind(now)}, true)`);
@@ -172,7 +180,7 @@ export class SearchSql {
     const others = values.filter((v) => typeof v !== 'number' && v !== null).map(String);
     const tests: string[] = [];
     if (values.includes(null)) tests.push(`(${x} IS NULL OR jsonb_typeof(${x}) = 'null')`);
-    if (others.length > 0) tests.push(`(jsonb_typeof(${x}) IN ('string', 'number', 'boolean') AND ${text} = ANY(${this.bind(others)}::text[]))`);
+    if (others.length > 0) tests.push(`(jsonb_typeof(${x}) IN ('string', 'number', 'boolean') AND ${this.oneOf(text, others)})`);
     if (numbers.length > 0) {
       const [n, t] = [this.bind(numbers), this.bind(numbers.map(String))];
       const time = `${this.schema}.search_time(${text})`;
@@ -182,6 +190,11 @@ export class SearchSql {
       );
     }
     return tests.length === 0 ? 'false' : `(${tests.join(' OR ')})`;
+  }
+
+  /** `text` is one of `values`: `=` for one (an index then gives its matches in its order), `= ANY` for more. */
+  private oneOf(text: string, values: readonly string[]): string {
+    return values.length === 1 ? `${text} = ${this.bind(values[0])}` : `${text} = ANY(${this.bind(values)}::text[])`;
   }
 
   /**

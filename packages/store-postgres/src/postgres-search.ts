@@ -1,6 +1,7 @@
-import type { IndexedRecord, IndexedSearch, SearchIndex, SearchRecord } from '../../core/src/search/search.js';
+import type { IndexedRecord, IndexedSearch, SearchIndex, SearchRecord } from '@abaco/core';
+import type pg from 'pg';
 import type { PostgresDatabase } from './database.js';
-import { SearchSql, Untranslatable } from './postgres-search-sql.js';
+import { SearchSql, STATUS, Untranslatable } from './postgres-search-sql.js';
 
 /** Candidates are read this many at a time. */
 const PAGE = 1000;
@@ -26,10 +27,24 @@ export class PostgresSearch implements SearchIndex {
     }
     const from = `FROM ${this.db.table('records')} WHERE ${sql.where}`;
     const count = async () => search.totalCount ?? Number((await this.db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, sql.params)).rows[0]!.n);
-    const [skip, limit] = [sql.params.length + 1, sql.params.length + 2];
-    const page = this.db.query<{ key: string; value: unknown }>(`SELECT key, value ${from} ORDER BY ${sql.order} OFFSET $${skip} LIMIT $${limit}`, [...sql.params, search.skip, search.limit]);
-    const [totalCount, { rows }] = await Promise.all([count(), page]);
+    const [totalCount, { rows }] = await Promise.all([count(), this.page(sql, from)]);
     return { records: rows.map((row) => sql.record(row.key, row.value) as SearchRecord), totalCount };
+  }
+
+  /**
+   * The page's rows. Executions of several statuses are read status by status, each in the order
+   * of its index and no further than the page, then merged: an index gives one status's executions
+   * in order, not several statuses' together.
+   */
+  private page(sql: SearchSql, from: string): Promise<pg.QueryResult<{ key: string; value: unknown }>> {
+    const { skip, limit, range } = sql.search;
+    const params = [...sql.params];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    const statuses = range?.statuses ?? [];
+    if (statuses.length < 2) return this.db.query(`SELECT key, value ${from} ORDER BY ${sql.order} OFFSET ${bind(skip)} LIMIT ${bind(limit)}`, params);
+    const enough = bind(skip + limit);
+    const branches = statuses.map((status) => `(SELECT key, value, ${sql.sortKey} AS sort_key ${from} AND ${STATUS} = ${bind(status)} ORDER BY ${sql.order} LIMIT ${enough})`);
+    return this.db.query(`SELECT key, value FROM (${branches.join(' UNION ALL ')}) AS branches ORDER BY sort_key, key OFFSET ${bind(skip)} LIMIT ${bind(limit)}`, params);
   }
 
   async *candidates(search: IndexedSearch): AsyncIterable<IndexedRecord[]> {

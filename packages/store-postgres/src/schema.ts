@@ -111,11 +111,11 @@ export const MIGRATIONS: readonly string[] = [
     END;
   END $$;
 
-  -- Executions by tenant, status and receive time, and by tenant, actor and receive time: a search
-  -- on statuses, actors and time ranges reads only its range, in the order it returns.
-  CREATE INDEX search_executions_by_status ON records (split_part(key, '/', 2), (search ->> 'status'), ((search ->> 'messageReceivedTime') COLLATE "C"))
+  -- Executions by tenant, status and receive time, and by tenant, actor and receive time (then
+  -- key): a search on statuses, actors and time ranges reads only its range, in the order it returns.
+  CREATE INDEX search_executions_by_status ON records (split_part(key, '/', 2), (search ->> 'status'), ((search ->> 'messageReceivedTime') COLLATE "C"), key)
     WHERE starts_with(key, 't/') AND split_part(key, '/', 3) = 'exec';
-  CREATE INDEX search_executions_by_actor ON records (split_part(key, '/', 2), split_part(key, '/', 4), ((search ->> 'messageReceivedTime') COLLATE "C"))
+  CREATE INDEX search_executions_by_actor ON records (split_part(key, '/', 2), split_part(key, '/', 4), ((search ->> 'messageReceivedTime') COLLATE "C"), key)
     WHERE starts_with(key, 't/') AND split_part(key, '/', 3) = 'exec';
   `,
 ];

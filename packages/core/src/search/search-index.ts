@@ -10,7 +10,7 @@ import type { Condition, PatternCondition } from './query.js';
 export interface IndexedSearch {
   collection: 'actors' | 'workers' | 'executions' | 'logs';
   tenant: string;
-  /** The actors in reach, in the order their records are sorted in after the sort field. */
+  /** The actors in reach, in the order of their ids. */
   actorIds: string[];
   /** For logs: only this execution's. */
   executionId?: string;
@@ -19,15 +19,16 @@ export interface IndexedSearch {
   conditions: Condition[];
   patterns: PatternCondition[];
   /**
-   * For executions: the statuses (when not every one) and the receive times (ISO text, bounds
-   * inclusive) every match lies within, drawn from the conditions, as core's own index of
-   * executions reads them (times written by `toISOString`: their order as text is their order in time).
+   * For executions: the statuses (of the four an execution goes through) and the receive times
+   * (ISO text, bounds inclusive) every match lies within, drawn from the conditions, as core's own
+   * index of executions reads them (times written by `toISOString`: their order as text is their
+   * order in time).
    */
-  range?: { statuses?: readonly string[]; from?: string; to?: string };
+  range?: { statuses: readonly string[]; from?: string; to?: string };
   /** Full text: an index answers only searches without (`answer`); `candidates` leaves the scoring to core. */
   search?: string;
   exactsearch?: string;
-  /** The field records are sorted on (as text, in code-unit order; records without it last), then by actor, then by key. */
+  /** The field records are sorted on (as text, in code-unit order; records without it last), then by key (so by actor, then by record). */
   sortField: string;
   skip: number;
   limit: number;
@@ -49,7 +50,7 @@ export interface IndexedRecord {
  */
 export interface SearchIndex {
   /**
-   * The page of the search (`skip`, `limit`, in the order `sortField`, actor, key) and how many
+   * The page of the search (`skip`, `limit`, in the order `sortField`, then key) and how many
    * records match in all; or undefined when the index cannot answer the whole search exactly (a
    * full-text search, a pattern it cannot translate): core then filters `candidates` itself.
    */

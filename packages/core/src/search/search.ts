@@ -43,7 +43,7 @@ const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 /**
  * Best score first, then by the collection's sort field (as text, in code-unit order: upstream's
  * MongoDB compares strings so; times are ISO-8601, in order as text), then in scan order: actor by
- * actor, each in key order.
+ * actor (in the order of their ids), each in key order.
  */
 const byRank = (a: Candidate, b: Candidate) => b.score - a.score || byCodeUnit(a.key, b.key) || a.rank - b.rank || byCodeUnit(a.tie, b.tie);
 
@@ -115,7 +115,7 @@ export class SearchService {
     const { conditions, patterns, search, exactsearch, skip, limit } = query;
     const actorIds = reach.actors.map((actor) => actor.id);
     const { statuses, from, to } = indexRange(conditions);
-    const range = collection === 'executions' ? { statuses: statuses.length < EXECUTION_STATUSES.length ? statuses : undefined, from, to } : undefined;
+    const range = collection === 'executions' ? { statuses, from, to } : undefined;
     return { index, search: { collection, tenant: reach.tenant, actorIds, executionId: scope.executionId, now: this.ctx.now().toISOString(), conditions, patterns, range, search, exactsearch, sortField: SORT_FIELD[collection], skip, limit, totalCount } };
   }
 
@@ -148,7 +148,8 @@ export class SearchService {
     }
     await authorize(this.ctx, who, 'actors.search', { kind: 'tenant' });
     const named = query.conditions.find((c) => c.path.length === 1 && c.path[0] === 'actorId' && (c.op === 'eq' || c.op === 'in'));
-    const ids = named ? ([] as unknown[]).concat(named.value).map(String) : undefined;
+    // each actor once, in the order of their ids (as the scan of them all gives them)
+    const ids = named ? [...new Set(([] as unknown[]).concat(named.value).map(String))].sort(byCodeUnit) : undefined;
     const actors: Actor[] = [];
     if (ids) {
       for (const id of ids) {
