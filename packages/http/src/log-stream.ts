@@ -33,19 +33,19 @@ export class LogStreams {
     let started = false;
     let ended = false;
     const early: string[] = [];
-    const write = (text: string) => (started ? raw.write(text) : early.push(text));
-    let following;
-    try {
-      following = await c.abaco.logFollower.follow(c.who, c.params.actorId!, c.params.executionId!, (event) => {
+    const gone = () => raw.writableEnded || raw.destroyed;
+    const write = (text: string) => (started ? gone() || raw.write(text) : early.push(text));
+    const following = await c.abaco.logFollower
+      .follow(c.who, c.params.actorId!, c.params.executionId!, (event) => {
         if (event.type === 'log') return void write(`event: log\ndata: ${JSON.stringify({ text: event.text })}\n\n`);
         ended = true;
         write(`event: end\ndata: ${JSON.stringify({ execution: c.present.execution(event.execution) })}\n\n`);
-        if (started) raw.end();
+        if (started && !gone()) raw.end();
+      })
+      .catch((e: unknown) => {
+        release();
+        throw e;
       });
-    } catch (e) {
-      release();
-      throw e;
-    }
     c.reply.hijack();
     raw.writeHead(200, {
       ...(c.reply.getHeaders() as Record<string, string>),
@@ -57,7 +57,7 @@ export class LogStreams {
     started = true;
     raw.write(early.join(''));
     const heartbeat = setInterval(() => {
-      raw.write(': heartbeat\n\n');
+      write(': heartbeat\n\n');
       void following.check();
     }, HEARTBEAT_MS);
     let closed = false;
@@ -70,6 +70,6 @@ export class LogStreams {
     };
     raw.once('close', close);
     if (raw.closed) close(); // the client went while the stream was being set up
-    if (ended) raw.end();
+    if (ended && !gone()) raw.end();
   }
 }
