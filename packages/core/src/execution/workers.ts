@@ -35,6 +35,9 @@ const STOP_TOPIC = 'workers/stop';
 /** The topic on which a node asks another to start a worker it has recorded there. */
 const START_TOPIC = 'workers/start';
 
+/** How long the nodes' places read from the store serve (ms). */
+const PLACES_MAX_AGE_MS = 1000;
+
 /** The record locked (never written) while one node starts an actor's workers (see `grow`). */
 const spawnLock = (actor: Actor) => `lock/spawn/${actor.dbId}`;
 
@@ -50,6 +53,8 @@ export class WorkerPool {
   private readonly spawning = new KeyLock();
   private closed = false;
   private unlisten: () => Promise<void> = async () => {};
+  /** The nodes' places as last read (see `places`). */
+  private seen: { at: number; places: NodePlaces[] } | undefined;
 
   constructor(
     private readonly ctx: EngineContext,
@@ -105,12 +110,16 @@ export class WorkerPool {
 
   /**
    * The places for workers: alone on the store, this node's; in a cluster, those of every node alive,
-   * this one first (its workers counted from its records or its loops, whichever is more).
+   * this one first (its workers counted from its records or its loops, whichever is more). The
+   * other nodes' places are read at most once a second (a burst of messages asks at each one); the
+   * workers placed on them meanwhile are counted in.
    */
   async places(): Promise<NodePlaces[]> {
     const mine = { id: this.deps.engineId, hostIp: this.ctx.settings.hostIp, capacity: this.ctx.settings.maxWorkersPerNode, used: this.occupied };
     if (!this.deps.cluster) return [mine];
-    const [here, ...others] = await this.deps.nodes.places();
+    const now = Date.now();
+    if (!this.seen || now - this.seen.at > PLACES_MAX_AGE_MS) this.seen = { at: now, places: await this.deps.nodes.places() };
+    const [here, ...others] = this.seen.places;
     return [{ ...mine, used: Math.max(here!.used, mine.used) }, ...others];
   }
 
