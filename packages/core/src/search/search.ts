@@ -150,19 +150,18 @@ export class SearchService {
     const named = query.conditions.find((c) => c.path.length === 1 && c.path[0] === 'actorId' && (c.op === 'eq' || c.op === 'in'));
     // each actor once, in the order of their ids (as the scan of them all gives them)
     const ids = named ? [...new Set(([] as unknown[]).concat(named.value).map(String))].sort(byCodeUnit) : undefined;
-    const actors: Actor[] = [];
+    // the grants of the actors are read together, not one after the other (on a database, a round trip each)
+    const readableOf = async (actors: Actor[]) => {
+      const allowed = await Promise.all(actors.map(readable));
+      return actors.filter((_, i) => allowed[i]);
+    };
     if (ids) {
-      for (const id of ids) {
-        const actor = await this.ctx.store.get<Actor>(keys.actor(who.tenant, id));
-        if (actor && (await readable(actor))) actors.push(actor);
-      }
-      return reach(actors);
+      const found = await Promise.all(ids.map((id) => this.ctx.store.get<Actor>(keys.actor(who.tenant, id))));
+      return reach(await readableOf(found.filter((actor) => actor !== undefined)));
     }
-    let all = 0;
-    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
-      all++;
-      if (await readable(actor)) actors.push(actor);
-    }
-    return reach(actors, actors.length * 2 >= all);
+    const all: Actor[] = [];
+    for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) all.push(actor);
+    const actors = await readableOf(all);
+    return reach(actors, actors.length * 2 >= all.length);
   }
 }
