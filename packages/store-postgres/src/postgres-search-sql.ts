@@ -22,11 +22,11 @@ const NAMED_FIELDS: ReadonlySet<string> = new Set(['status', 'messageReceivedTim
 /** An execution's status, as the execution indexes hold it. */
 export const STATUS = `(search ->> 'status')`;
 
-/** The part of a key after the n-th '/' and before the next (n counts from 1). */
+/** The n-th '/'-separated part of a key (counting from 1). */
 const part = (n: number) => `split_part(key, '/', ${n})`;
 
 /** A LIKE pattern for an RE2 pattern made of plain characters (and escaped punctuation), with `^` and `$` anchors at its ends; undefined for any other. */
-export function likeOf(pattern: string): string | undefined {
+function likeOf(pattern: string): string | undefined {
   let text = '';
   let body = pattern;
   const start = body.startsWith('^') ? '' : '%';
