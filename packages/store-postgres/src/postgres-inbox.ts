@@ -57,11 +57,12 @@ export class PostgresInbox implements Inbox {
     }
   }
 
-  async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<void> {
+  async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<boolean> {
     const writes = new RecordWrites(also);
     const params: unknown[] = [inbox, lease.seq, lease.token];
     const ctes = [`held AS (DELETE FROM ${this.messages} WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1)`, ...writes.ctes(this.records, params, 'held')];
-    await this.db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+    const { rows } = await this.db.query<{ acked: boolean }>(`WITH ${ctes.join(', ')} SELECT EXISTS (SELECT 1 FROM held) AS acked`, params);
+    return rows[0]!.acked;
   }
 
   async release(inbox: string, lease: Lease): Promise<void> {

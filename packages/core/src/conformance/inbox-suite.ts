@@ -88,12 +88,12 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       t.equal(await inbox.redeliver('A_9', (holder) => holder !== 'lost-worker'), 1);
       const current = (await inbox.lease('A_9', 'new-worker'))!;
       t.not(current.token, stale.token, 'the new lease has a new fencing token');
-      await inbox.ack('A_9', stale, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE from the lost worker' }]);
+      t.equal(await inbox.ack('A_9', stale, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE from the lost worker' }]), false, 'the stale ack is refused');
       await inbox.release('A_9', stale);
       t.notOk(await inbox.extend('A_9', stale, 60_000), 'nor extend it');
       t.equal(await store.get('exec/e1'), 'SUBMITTED', 'the stale ack wrote nothing');
       t.same((await inbox.leases('A_9')).map((l) => l.holder), ['new-worker'], 'the message is still leased to the new holder');
-      await inbox.ack('A_9', current, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE' }]);
+      t.equal(await inbox.ack('A_9', current, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE' }]), true, "the holder's ack is taken");
       t.equal(await store.get('exec/e1'), 'COMPLETE');
       t.same(await inbox.inboxes(), []);
     });

@@ -211,8 +211,8 @@ export class Runner {
       exitCode: exit.exitCode,
       finalState: exit.finalState,
     };
-    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished), ...activityOps(execution, finished), ...logOps]);
-    await this.announce(actor, finished);
+    // A lease taken back meanwhile (the execution settled as lost) is not acknowledged: its record is the settler's.
+    if (await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished), ...activityOps(execution, finished), ...logOps])) await this.announce(actor, finished);
   }
 
   /** Records an execution as ERROR with its reason (and its whole log, `logOps`, when it has one), and acknowledges its message, atomically. */
@@ -223,8 +223,7 @@ export class Runner {
       return;
     }
     const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
-    await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed), ...activityOps(execution, failed), ...logOps]);
-    await this.announce(actor, failed);
+    if (await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed), ...activityOps(execution, failed), ...logOps])) await this.announce(actor, failed);
   }
 
   private async announce(actor: Actor, execution: Execution): Promise<void> {

@@ -39,9 +39,10 @@ export interface Inbox {
   lease(inbox: string, holder: string, options?: LeaseOptions): Promise<Lease | undefined>;
   /**
    * Removes a leased message for good, with `also` written atomically with the removal, if `lease`
-   * is still held (its token is the current one); otherwise changes nothing and writes nothing.
+   * is still held (its token is the current one), and answers true; otherwise changes nothing,
+   * writes nothing, and answers false (a stale holder's ack is refused).
    */
-  ack(inbox: string, lease: Lease, also?: BatchOp[]): Promise<void>;
+  ack(inbox: string, lease: Lease, also?: BatchOp[]): Promise<boolean>;
   /** Puts a leased message back at its place at the head of the queue, if `lease` is still held. */
   release(inbox: string, lease: Lease): Promise<void>;
   /** Makes a held lease lapse `ttlMs` from now (the heartbeat of a running execution); false when it is no longer held. */

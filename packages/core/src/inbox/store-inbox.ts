@@ -64,11 +64,14 @@ export class StoreInbox implements Inbox {
     return leased;
   }
 
-  async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<void> {
+  async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<boolean> {
+    let acked = false;
     await this.store.update<Meta>(metaKey(inbox), async (meta = empty()) => {
       if (!(await this.held(inbox, lease))) return UNCHANGED;
+      acked = true;
       return new WithWrites(settle({ ...meta, leased: meta.leased - 1 }), [{ type: 'del', key: leasedKey(inbox, lease.seq) }, ...also]);
     });
+    return acked;
   }
 
   async release(inbox: string, lease: Lease): Promise<void> {
