@@ -92,16 +92,23 @@ export class WorkerPool {
    * room (see `place`). Returns how many the actor had.
    */
   async grow(actor: Actor, wanted: (viable: Worker[]) => number | Promise<number>): Promise<number> {
-    const growNow = async () => {
+    const needs = async () => {
       const viable = await this.viable(actor);
       const count = await wanted(viable);
-      const limit = actor.stateless ? Math.max(count, 0) : Math.min(count, 1);
+      return { viable, limit: actor.stateless ? Math.max(count, 0) : Math.min(count, 1) };
+    };
+    const growNow = async () => {
+      const { viable, limit } = await needs();
       const places = limit > viable.length && this.deps.cluster ? await this.places() : undefined;
       for (let i = viable.length; i < limit; i++) await this.start(actor, places && place(places));
       return viable.length;
     };
     return this.spawning.with([actor.dbId], async () => {
       if (!this.deps.cluster) return growNow();
+      // The store's lock is taken only when workers seem missing: a node that sees the pool full
+      // (every message of a busy actor asks) does not queue behind the other nodes for the record.
+      const seen = await needs();
+      if (seen.limit <= seen.viable.length) return seen.viable.length;
       let had = 0;
       await this.ctx.store.update(spawnLock(actor), async () => ((had = await growNow()), UNCHANGED));
       return had;
