@@ -42,7 +42,7 @@ function querystring(route: RouteEntry, api: Api): { properties: Schema; note?: 
   const { method, url } = route;
   if (method === 'GET' && (route.action === 'actors.search' || /^\/actors\/v2(\/:actorId\/(executions|workers)|\/:actorId\/executions\/:executionId\/logs)?$/.test(url))) {
     const paging = api === 'v3' && url === '/actors/v2' ? { offset: { type: 'integer', minimum: 0, description: 'v3: records to skip (with limit alone: a page of the list, counts in metadata).' } } : {};
-    const follow = url.endsWith('/logs') ? { follow: { type: 'string', enum: ['true'], description: 'Stream the log as server-sent events: `log` events (`{"text"}`) as it is written, then one `end` event (`{"execution"}`); at most 8 streams per identity at once (429).' } } : {};
+    const follow = url.endsWith('/logs') ? { follow: { type: 'string', pattern: '^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$', description: 'true (any case): stream the log as server-sent events: `log` events (`{"text"}`) as it is written, then one `end` event (`{"execution"}`), or one `error` event (`{"status", "message"}`) if the stream cannot go on; at most 8 streams per user, and per nonce, at once (429). Not a search condition.' } } : {};
     return { properties: { ...SEARCH, ...paging, ...follow }, note: SEARCHING };
   }
   if (route.action === 'actors.stats') {

@@ -1,12 +1,16 @@
 import { Abaco, ProcessRuntime } from '@abaco/core';
+import { request } from 'node:http';
+import { connect } from 'node:net';
 import { pino } from 'pino';
 import t, { type Test } from 'tap';
 import { buildServer } from '../src/server.js';
-import { MAX_STREAMS_PER_IDENTITY } from '../src/log-stream.js';
+import { MAX_BUFFERED_BYTES, MAX_STREAMS_PER_IDENTITY } from '../src/log-stream.js';
 
 const images = {
   'test/lines': ['sh', '-c', 'echo one; sleep 0.5; echo two; sleep 0.5; echo three'],
   'test/sleep': ['sh', '-c', 'echo started; sleep 60'],
+  // 4,000,000 control characters in pieces: 24 MB of JSON (\u0001...) in the events, more than the sockets' buffers hold.
+  'test/flood': ['sh', '-c', 'for i in $(seq 1 40); do head -c 100000 /dev/zero | tr "\\0" "\\1"; sleep 0.05; done'],
 };
 const tokens = {
   'alice-token': { user: 'alice', tenant: 'TACC', roles: ['user' as const] },
@@ -14,8 +18,8 @@ const tokens = {
 };
 
 /** A listening server whose engine runs actors as processes. */
-async function serve(t: Test) {
-  const abaco = await Abaco.open({ runtime: new ProcessRuntime({ images }), logger: pino({ level: 'error' }), settings: { autoscaleIntervalMs: 0, cronIntervalMs: 0, workerPollMs: 100 } });
+async function serve(t: Test, settings: { logMaxChars?: number } = {}) {
+  const abaco = await Abaco.open({ runtime: new ProcessRuntime({ images }), logger: pino({ level: 'error' }), settings: { autoscaleIntervalMs: 0, cronIntervalMs: 0, workerPollMs: 100, ...settings } });
   const app = await buildServer(abaco, { tokens });
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
   t.teardown(async () => {
@@ -31,7 +35,7 @@ async function serve(t: Test) {
     const sent = (await call('POST', `/${actor.id}/messages`, 'alice-token', { message: 'x' })).result;
     return { actorId: actor.id as string, executionId: sent.execution_id as string };
   };
-  return { url, call, run };
+  return { app, url, call, run };
 }
 
 /** Reads a server-sent event stream to its end: its events in order (comments left out). */
@@ -106,4 +110,78 @@ t.test('each identity holds a bounded number of streams; one closed makes room a
   t.equal(again.status, 200, 'a stream closed by its client frees its place');
   await again.body?.cancel();
   for (const s of streams.slice(1)) s.stop.abort();
+});
+
+t.test('closing the server ends its open streams with an error event, without waiting for their clients', async (t) => {
+  const { app, url, run } = await serve(t);
+  const { actorId, executionId } = await run('test/sleep');
+  const response = await fetch(`${url}/actors/v2/${actorId}/executions/${executionId}/logs?follow=true`, { headers: { authorization: 'Bearer alice-token' } });
+  t.equal(response.status, 200);
+  const reading = events(response);
+  await app.close();
+  t.match((await reading).at(-1), { event: 'error', data: { status: 503, message: /shutting down/ } }, 'the client is told why its stream ended');
+});
+
+t.test('a nonce holds streams of its own: whoever holds it cannot take its owner\'s places', async (t) => {
+  const { url, call, run } = await serve(t);
+  const { actorId, executionId } = await run('test/sleep');
+  const path = `${url}/actors/v2/${actorId}/executions/${executionId}/logs?follow=true`;
+  const nonce = (await call('POST', `/${actorId}/nonces`, 'alice-token', { level: 'READ' })).result.id;
+  const stop = new AbortController();
+  for (let i = 0; i < MAX_STREAMS_PER_IDENTITY; i++) t.equal((await fetch(`${path}&x-nonce=${nonce}`, { signal: stop.signal })).status, 200);
+  const refused = await fetch(`${path}&x-nonce=${nonce}`);
+  t.equal(refused.status, 429, 'the nonce has used its places');
+  t.match(((await refused.json()) as { message: string }).message, /this nonce/);
+  const owner = await fetch(path, { headers: { authorization: 'Bearer alice-token' }, signal: stop.signal });
+  t.equal(owner.status, 200, 'its owner still follows');
+  stop.abort();
+});
+
+t.test('follow is true or false in any case, anything else a 400 naming it; it is never a search condition', async (t) => {
+  const { url, call, run } = await serve(t);
+  const { actorId, executionId } = await run('test/lines');
+  while ((await call('GET', `/${actorId}/executions/${executionId}`)).result.status !== 'COMPLETE') await new Promise((r) => setTimeout(r, 100));
+  const path = `${url}/actors/v2/${actorId}/executions/${executionId}/logs`;
+  const get = (query: string) => fetch(`${path}${query}`, { headers: { authorization: 'Bearer alice-token' } });
+  for (const query of ['?follow=false', '?follow=FALSE']) t.match(await (await get(query)).json(), { message: 'Logs retrieved successfully.', result: { logs: 'one\ntwo\nthree\n' } }, `${query}: the log, not a search`);
+  const stream = await get('?follow=TRUE');
+  t.match(stream.headers.get('content-type'), /^text\/event-stream/, 'follow=TRUE follows');
+  t.equal((await events(stream)).at(-1)?.event, 'end');
+  for (const query of ['?follow=1', '?follow=yes', '?follow=true&follow=true']) {
+    const response = await get(query);
+    t.equal(response.status, 400, query);
+    t.match(await response.json(), { message: 'follow must be true or false.' });
+  }
+});
+
+t.test('HEAD with follow=true answers the head of a stream and holds no place', async (t) => {
+  const { url, run } = await serve(t);
+  const { actorId, executionId } = await run('test/sleep');
+  const head = () =>
+    new Promise<{ status: number; type: string }>((resolve, reject) => {
+      const asked = request(`${url}/actors/v2/${actorId}/executions/${executionId}/logs?follow=true`, { method: 'HEAD', headers: { authorization: 'Bearer alice-token' } }, (response) => {
+        response.resume();
+        response.on('end', () => resolve({ status: response.statusCode!, type: response.headers['content-type']! }));
+      });
+      asked.on('error', reject);
+      asked.end();
+    });
+  for (let i = 0; i <= MAX_STREAMS_PER_IDENTITY; i++) t.match(await head(), { status: 200, type: /^text\/event-stream/ }, `HEAD ${i + 1} is answered and done`);
+});
+
+t.test('a client that does not read gets its stream ended once more than the bound waits for it', async (t) => {
+  const { url, call, run } = await serve(t, { logMaxChars: 4_000_000 });
+  const { actorId, executionId } = await run('test/flood');
+  const { hostname, port } = new URL(url);
+  const socket = connect(Number(port), hostname);
+  socket.write(`GET /actors/v2/${actorId}/executions/${executionId}/logs?follow=true HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer alice-token\r\n\r\n`);
+  socket.pause();
+  while ((await call('GET', `/${actorId}/executions/${executionId}`)).result.status !== 'COMPLETE') await new Promise((r) => setTimeout(r, 100));
+  const chunks: Buffer[] = [];
+  socket.on('data', (chunk: Buffer) => chunks.push(chunk));
+  await new Promise((resolve) => socket.once('close', resolve).resume());
+  const got = Buffer.concat(chunks).toString();
+  t.ok(got.length < 24_000_000, `it did not get the whole log (${got.length} bytes)`);
+  const last = got.slice(got.lastIndexOf('event: '));
+  t.match(last, `event: error\ndata: {"status":503,"message":"The client reads the log too slowly (more than ${MAX_BUFFERED_BYTES} bytes waiting)`, 'the last event says why');
 });

@@ -1,5 +1,13 @@
+import { BadRequestError } from '@abaco/core';
 import { LogStreams } from '../log-stream.js';
 import { searching, type Router } from '../route.js';
+
+/** The `follow` parameter of a logs read: `true` or `false` in any case (absent: false); never a search condition. */
+function following(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'string' && /^(true|false)$/i.test(value)) return value.toLowerCase() === 'true';
+  throw new BadRequestError('follow must be true or false.');
+}
 
 /** Executions: summary list, details, halt, logs (followed as server-sent events with `follow=true`) and results. */
 export function executionRoutes(r: Router): void {
@@ -22,11 +30,24 @@ export function executionRoutes(r: Router): void {
     return c.ok(`Issued force quit command for execution ${c.params.executionId}.`, null);
   });
 
+  let closing = false;
   r.route('GET', '/:actorId/executions/:executionId/logs', { action: 'executions.read', target: 'actorId' }, async (c) => {
-    if (c.query.follow === 'true') return streams.serve(c);
-    if (searching(c)) {
+    const { follow, ...query } = c.query;
+    if (following(follow)) {
+      if (c.request.method === 'HEAD') {
+        await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
+        return c.reply.code(200).type('text/event-stream; charset=utf-8').send();
+      }
+      if (!closing) {
+        closing = true; // the first stream asks the server to end every stream when it closes
+        // (hooks cannot be added once the server started; its close queue still takes a step)
+        (c.request.server as unknown as { onClose(step: (app: unknown, done: () => void) => void): void }).onClose((_app, done) => (streams.endAll(), done()));
+      }
+      return streams.serve(c);
+    }
+    if (searching({ ...c, query })) {
       await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
-      const result = await c.abaco.search.search(c.who, 'logs', c.query, { actor: c.params.actorId!, executionId: c.params.executionId! });
+      const result = await c.abaco.search.search(c.who, 'logs', query, { actor: c.params.actorId!, executionId: c.params.executionId! });
       return c.ok('Logs search completed successfully.', c.present.searchResult(result));
     }
     const { actor, execution, logs } = await c.abaco.executions.logs(c.who, c.params.actorId!, c.params.executionId!);
