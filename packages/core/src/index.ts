@@ -18,6 +18,7 @@ export type { NonceTarget } from './registry/nonces.js';
 export { SecretBox } from './registry/secrets.js';
 export { LevelStore } from './store/level-store.js';
 export { KeyLock } from './store/key-lock.js';
+export { GroupCommit } from './store/group-commit.js';
 export { UNCHANGED, WithWrites, addCounts, finalWrites, type BatchOp, type Counts, type ScanOptions, type Store, type UpdateFn, type UpdateResult } from './store/store.js';
 export type { Execution, ExecutionStatus, FinalState, ContentType, QueuedMessage } from './model/execution.js';
 export type { Worker, WorkerStatus } from './model/worker.js';

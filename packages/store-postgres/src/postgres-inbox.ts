@@ -1,7 +1,6 @@
-import type { BatchOp, Inbox, Lease, LeaseOptions, QueuedMessage } from '@abaco/core';
+import { GroupCommit, type BatchOp, type Inbox, type Lease, type LeaseOptions, type QueuedMessage } from '@abaco/core';
 import { PostgresDatabase } from './database.js';
 import { RecordWrites } from './record-writes.js';
-
 
 interface MessageRow {
   seq: string;
@@ -11,9 +10,15 @@ interface MessageRow {
   message: QueuedMessage;
 }
 
+interface Push {
+  message: QueuedMessage;
+  also: BatchOp[];
+}
+
 /**
  * The Inbox on PostgreSQL: one table of messages, queued or leased, in order of a sequence. A push
- * and the records written with it are one statement; a lease is taken with `FOR UPDATE SKIP LOCKED`
+ * and the records written with it are one statement (pushes to one inbox that come together share
+ * it, in the order they came: group commit, so that counters written with them are locked once); a lease is taken with `FOR UPDATE SKIP LOCKED`
  * (concurrent consumers never wait for each other) and gets a new fencing token; an ack or release
  * must show the lease's token, so a holder whose lease was taken back changes nothing.
  * Records written with a push or an ack go to the Store's table of the same database.
@@ -21,6 +26,7 @@ interface MessageRow {
 export class PostgresInbox implements Inbox {
   private readonly messages: string;
   private readonly records: string;
+  private readonly pushes = new GroupCommit<Push>((inbox, group) => this.append(inbox, group));
 
   /** An Inbox over `db`; with `ownsDatabase`, `close` closes the database. */
   constructor(
@@ -31,11 +37,16 @@ export class PostgresInbox implements Inbox {
     this.records = db.table('records');
   }
 
-  async push(inbox: string, message: QueuedMessage, also: BatchOp[] = []): Promise<void> {
-    const writes = new RecordWrites(also);
-    const params: unknown[] = [inbox, JSON.stringify(message)];
-    const ctes = [`m AS (INSERT INTO ${this.messages} (inbox, message) VALUES ($1, $2))`, ...writes.ctes(this.records, params)];
-    await this.db.query(`WITH ${ctes.join(', ')} SELECT 1`, params);
+  push(inbox: string, message: QueuedMessage, also: BatchOp[] = []): Promise<void> {
+    return this.pushes.submit(inbox, { message, also });
+  }
+
+  /** Appends a group of messages to an inbox, in order, with the records written with them, in one statement. */
+  private async append(inbox: string, group: Push[]): Promise<void> {
+    const writes = new RecordWrites(group.flatMap((push) => push.also));
+    const params: unknown[] = [inbox, group.map((push) => JSON.stringify(push.message))];
+    const insert = `m AS (INSERT INTO ${this.messages} (inbox, message) SELECT $1, u.m::json FROM unnest($2::text[]) WITH ORDINALITY AS u(m, n) ORDER BY u.n)`;
+    await this.db.query(`WITH ${[insert, ...writes.ctes(this.records, params)].join(', ')} SELECT 1`, params);
   }
 
   /** Takes the lease; the database refuses two exclusive leases of one inbox (a partial unique index). */
