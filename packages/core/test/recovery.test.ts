@@ -6,7 +6,7 @@ import { pino } from 'pino';
 import { Abaco } from '../src/engine/abaco.js';
 import { StoreInbox } from '../src/inbox/store-inbox.js';
 import type { Execution } from '../src/model/execution.js';
-import { nodeKeys, type ClusterNode } from '../src/model/node.js';
+import type { ClusterNode } from '../src/model/node.js';
 import type { Worker } from '../src/model/worker.js';
 import { withIndex } from '../src/search/execution-index.js';
 import { keys } from '../src/store/keys.js';
@@ -65,7 +65,7 @@ t.test("the leader reaps a node whose heartbeat stopped: its unstarted message r
   const heartbeat = new Date(Date.now() - 60_000).toISOString();
   const ghost = (id: string, actorId: string): Worker => ({ id, tenant: 'TACC', actorId, status: 'BUSY', statusMessage: '', revision: 1, image: 'test/slow', location: 'process', cid: null, chName: `worker_${id}`, hostId: 'gone', hostIp: '127.0.0.1', createTime: heartbeat, lastExecutionTime: null, lastHealthCheckTime: null });
   await store.batch([
-    { type: 'put', key: nodeKeys.node('gone'), value: { id: 'gone', started: heartbeat, heartbeat, capacity: 4, runtime: 'process', hostIp: '127.0.0.1', leader: false, incarnation: 'x' } satisfies ClusterNode },
+    { type: 'put', key: keys.node('gone'), value: { id: 'gone', started: heartbeat, heartbeat, capacity: 4, runtime: 'process', hostIp: '127.0.0.1', leader: false, incarnation: 'x' } satisfies ClusterNode },
     { type: 'put', key: keys.worker('TACC', stateful.id, 'ghost1'), value: ghost('ghost1', stateful.id) },
     { type: 'put', key: keys.worker('TACC', stateless.id, 'ghost2'), value: ghost('ghost2', stateless.id) },
   ]);

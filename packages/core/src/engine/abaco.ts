@@ -37,6 +37,7 @@ import { buildExecutionIndex } from '../search/execution-index.js';
 import { SearchService } from '../search/search.js';
 import { ProcessRuntime } from '../runtime/process-runtime.js';
 import type { ContainerRuntime } from '../runtime/runtime.js';
+import { keys } from '../store/keys.js';
 import { LevelStore } from '../store/level-store.js';
 import { UNCHANGED, type Store } from '../store/store.js';
 import type { EngineContext } from './context.js';
@@ -164,7 +165,7 @@ export class Abaco {
     const installation = (await store.update<string>('meta/installation', (current) => current ?? newId()))!;
     // Nodes starting together build the search index once: one at a time, holding a record locked.
     if (solo) await buildExecutionIndex(store, log);
-    else await store.update('lock/execution-index', async () => (await buildExecutionIndex(store, log), UNCHANGED));
+    else await store.update(keys.executionIndexLock, async () => (await buildExecutionIndex(store, log), UNCHANGED));
     const abaco = new Abaco(ctx, {
       installation: solo ? installation : `${installation} ${node.id}`,
       node,

@@ -1,6 +1,6 @@
 import type { Identity } from '../auth/identity.js';
 import { newId } from '../ids.js';
-import { NODE_ID, nodeKeys, type ClusterNode, type NodeView } from '../model/node.js';
+import { NODE_ID, type ClusterNode, type NodeView } from '../model/node.js';
 import { LEAVING_STATUSES, type Worker } from '../model/worker.js';
 import { authorize } from '../registry/access.js';
 import { keys } from '../store/keys.js';
@@ -57,7 +57,7 @@ export class NodeRegistry {
    * if it goes on beating, another process uses this id, and the start is refused.
    */
   async join(): Promise<void> {
-    if (this.me.solo) await this.ctx.store.clear(nodeKeys.all);
+    if (this.me.solo) await this.ctx.store.clear(keys.allNodes);
     else await this.waitForStale();
     this.started = this.ctx.now().toISOString();
     await this.beat();
@@ -74,7 +74,7 @@ export class NodeRegistry {
     clearInterval(this.timer);
     this.started = '';
     await this.beating;
-    await this.ctx.store.update<ClusterNode>(nodeKeys.node(this.me.id), (node) => (node?.incarnation === this.incarnation ? undefined : UNCHANGED));
+    await this.ctx.store.update<ClusterNode>(keys.node(this.me.id), (node) => (node?.incarnation === this.incarnation ? undefined : UNCHANGED));
   }
 
   /** Every node's record, with its workers and whether it is alive (admins only). */
@@ -83,7 +83,7 @@ export class NodeRegistry {
     const workers = new Map<string, number>();
     for await (const [, worker] of this.ctx.store.scan<Worker>(keys.allWorkers)) workers.set(worker.hostId, (workers.get(worker.hostId) ?? 0) + 1);
     const nodes: NodeView[] = [];
-    for await (const [, node] of this.ctx.store.scan<ClusterNode>(nodeKeys.all)) {
+    for await (const [, node] of this.ctx.store.scan<ClusterNode>(keys.allNodes)) {
       const { incarnation: _, ...shown } = node;
       const alive = this.fresh(node);
       nodes.push({ ...shown, leader: alive && node.leader, workers: workers.get(node.id) ?? 0, alive });
@@ -103,7 +103,7 @@ export class NodeRegistry {
     if (this.me.solo) return lost;
     try {
       const beats = new Map<string, ClusterNode | undefined>();
-      for await (const [, node] of this.ctx.store.scan<ClusterNode>(nodeKeys.all)) beats.set(node.id, node);
+      for await (const [, node] of this.ctx.store.scan<ClusterNode>(keys.allNodes)) beats.set(node.id, node);
       for await (const [, worker] of this.ctx.store.scan<Worker>(keys.allWorkers)) if (!beats.has(worker.hostId)) beats.set(worker.hostId, undefined);
       const now = this.ctx.now().getTime();
       const watched = new Map<string, { heartbeat: string; since: number }>();
@@ -127,7 +127,7 @@ export class NodeRegistry {
   async forget(lost: Iterable<string>): Promise<void> {
     for (const id of lost) {
       const heartbeat = this.watched.get(id)?.heartbeat;
-      await this.ctx.store.update<ClusterNode>(nodeKeys.node(id), (node) => (node && node.heartbeat !== heartbeat ? UNCHANGED : undefined));
+      await this.ctx.store.update<ClusterNode>(keys.node(id), (node) => (node && node.heartbeat !== heartbeat ? UNCHANGED : undefined));
       this.watched.delete(id);
     }
   }
@@ -142,7 +142,7 @@ export class NodeRegistry {
       if (!LEAVING_STATUSES.includes(worker.status)) used.set(worker.hostId, (used.get(worker.hostId) ?? 0) + 1);
     }
     const places: NodePlaces[] = [];
-    for await (const [, node] of this.ctx.store.scan<ClusterNode>(nodeKeys.all)) {
+    for await (const [, node] of this.ctx.store.scan<ClusterNode>(keys.allNodes)) {
       if (node.id === this.me.id || !this.fresh(node)) continue;
       places.push({ id: node.id, hostIp: node.hostIp, capacity: node.capacity, used: used.get(node.id) ?? 0 });
     }
@@ -163,7 +163,7 @@ export class NodeRegistry {
         leader: this.me.leadership.isLeader,
         incarnation: this.incarnation,
       };
-      await this.ctx.store.batch([{ type: 'put', key: nodeKeys.node(this.me.id), value: node }]).catch((e: Error) => this.ctx.log.error({ err: e }, 'node heartbeat failed'));
+      await this.ctx.store.batch([{ type: 'put', key: keys.node(this.me.id), value: node }]).catch((e: Error) => this.ctx.log.error({ err: e }, 'node heartbeat failed'));
     });
     return this.beating;
   }
@@ -178,12 +178,12 @@ export class NodeRegistry {
   }
 
   private async waitForStale(): Promise<void> {
-    const before = await this.ctx.store.get<ClusterNode>(nodeKeys.node(this.me.id));
+    const before = await this.ctx.store.get<ClusterNode>(keys.node(this.me.id));
     if (!before || !this.fresh(before)) return;
     const wait = this.staleMs - (this.ctx.now().getTime() - Date.parse(before.heartbeat));
     this.ctx.log.warn({ node: this.me.id, waitMs: wait }, 'a node with this id beat recently: waiting for its heartbeat to go stale');
     await new Promise((resolve) => setTimeout(resolve, wait));
-    const after = await this.ctx.store.get<ClusterNode>(nodeKeys.node(this.me.id));
+    const after = await this.ctx.store.get<ClusterNode>(keys.node(this.me.id));
     if (after && after.heartbeat !== before.heartbeat) {
       throw new Error(`Another node with id ${this.me.id} is running (its heartbeat is recent): give each node its own id (--node-id).`);
     }

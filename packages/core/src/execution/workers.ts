@@ -38,8 +38,6 @@ const START_TOPIC = 'workers/start';
 /** How long the nodes' places read from the store serve (ms). */
 const PLACES_MAX_AGE_MS = 1000;
 
-/** The record locked (never written) while one node starts an actor's workers (see `grow`). */
-const spawnLock = (actor: Actor) => `lock/spawn/${actor.dbId}`;
 
 /**
  * The workers of every actor: their records (with upstream's statuses) and, in this process, the
@@ -110,7 +108,7 @@ export class WorkerPool {
       const seen = await needs();
       if (seen.limit <= seen.viable.length) return seen.viable.length;
       let had = 0;
-      await this.ctx.store.update(spawnLock(actor), async () => ((had = await growNow()), UNCHANGED));
+      await this.ctx.store.update(keys.spawnLock(actor.dbId), async () => ((had = await growNow()), UNCHANGED));
       return had;
     });
   }

@@ -32,8 +32,3 @@ export interface NodeView extends Omit<ClusterNode, 'incarnation'> {
 /** Node ids: letters, digits and `.`, `_`, `:`, `@`, `-` (a host name and a port, by default). */
 export const NODE_ID = /^[A-Za-z0-9][A-Za-z0-9_.:@-]{0,199}$/;
 
-/** Where node records live in the store. */
-export const nodeKeys = {
-  node: (id: string) => `node/${id}`,
-  all: 'node/',
-};

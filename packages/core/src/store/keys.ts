@@ -57,6 +57,24 @@ export const keys = {
   payloadChunk: (tenant: string, actorId: string, executionId: string, n: number) => `pchunk/${tenant}/${actorId}/${executionId}/${String(n).padStart(8, '0')}`,
   payloadChunks: (tenant: string, actorId: string, executionId: string) => `pchunk/${tenant}/${actorId}/${executionId}/`,
   payloadChunksOfActor: (tenant: string, actorId: string) => `pchunk/${tenant}/${actorId}/`,
+  /**
+   * Names of the activity tallies (see execution/activity.ts; each is stored under {@link keys.tally}):
+   * an actor's minute `activity/<tenant>/<actorId>/<YYYY-MM-DDTHH:MM>` and the tenant's
+   * `tactivity/<tenant>/<YYYY-MM-DDTHH:MM>`, with an expiry index `aexp/<time>/<tally name>`.
+   */
+  actorActivity: (tenant: string, actorId: string, minute: string) => `activity/${tenant}/${actorId}/${minute}`,
+  actorActivities: (tenant: string, actorId: string) => `activity/${tenant}/${actorId}/`,
+  tenantActivity: (tenant: string, minute: string) => `tactivity/${tenant}/${minute}`,
+  tenantActivities: (tenant: string) => `tactivity/${tenant}/`,
+  activityExpiry: (at: string, name: string) => `aexp/${at}/${name}`,
+  activityExpiries: 'aexp/',
+  /** A node of the engines sharing the store (see engine/nodes.ts). */
+  node: (id: string) => `node/${id}`,
+  allNodes: 'node/',
+  /** The record locked (never written) while one node starts an actor's workers (see execution/workers.ts). */
+  spawnLock: (actorDbId: string) => `lock/spawn/${actorDbId}`,
+  /** The record locked while one node builds the execution index (see engine/abaco.ts). */
+  executionIndexLock: 'lock/execution-index',
   /** A tally's counts (see store/tally.ts). */
   tally: (name: string) => `tally/${name}`,
 };
