@@ -52,9 +52,10 @@ export class AbacoClient {
 
   /**
    * Activity per minute over the last `minutes` (at most 60, the default): of one actor (`actor`: id
-   * or alias), or of every actor the caller may read.
+   * or alias), or of a page of the actors the caller may read (`limit`: default 50, at most 200;
+   * `skip`; `page.total` says how many there are). `overall.covers` says what the series add up.
    */
-  async activity(query: { actor?: string; minutes?: number } = {}): Promise<ActivityRecord> {
+  async activity(query: { actor?: string; minutes?: number; limit?: number; skip?: number } = {}): Promise<ActivityRecord> {
     return camel(await this.transport.result({ method: 'GET', path: '/stats', query }));
   }
 

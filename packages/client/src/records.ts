@@ -75,7 +75,7 @@ export type Utilization = Awaited<ReturnType<Abaco['reports']['utilization']>>;
 
 /**
  * Activity per minute (`GET /stats`): messages queued, executions ended by status and their
- * durations, per actor and overall, with queues and workers now; for admins, the utilization and nodes too.
+ * durations, per actor (a page of them) and overall, with queues and workers now; for admins, the utilization and nodes too.
  */
 export type ActivityRecord = Awaited<ReturnType<Abaco['activity']['read']>> & { utilization?: Utilization; nodes?: NodeView[] };
 

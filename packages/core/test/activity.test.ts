@@ -7,7 +7,7 @@ import type { Execution } from '../src/model/execution.js';
 import { MqemitterBus } from '../src/bus/mqemitter-bus.js';
 import { LevelStore } from '../src/store/level-store.js';
 import { keys } from '../src/store/keys.js';
-import { alice, bob } from './helpers.js';
+import { admin, alice, bob } from './helpers.js';
 
 /** An engine over a store the test also writes, with a clock the test moves. */
 async function setup(t: Test) {
@@ -51,10 +51,34 @@ t.test('minutes past keeping are swept; the minutes read are the last ones', asy
   later(61 * 60_000);
   t.same((await abaco.activity.read(alice, {})).overall.queued, Array(60).fill(0), 'an hour later it is out of the span');
   later(60 * 60_000);
-  t.equal(await abaco.activity.sweep(), 1, 'two hours later its tally goes');
+  t.equal(await abaco.activity.sweep(), 2, "two hours later its tallies go (the actor's and the tenant's)");
   const left: string[] = [];
-  for await (const [key] of store.scan(keys.tally('activity/'))) left.push(key);
+  for await (const [key] of store.scan(keys.tally(''))) left.push(key);
   t.same(left, []);
+});
+
+t.test('actors are read a page at a time; an admin\'s overall is the whole tenant\'s from its own tallies, anyone else\'s the page\'s', async (t) => {
+  const { abaco, store, at } = await setup(t);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) {
+    const actor = await abaco.actors.create(alice, { image: 'x' });
+    ids.push(actor.id);
+    await store.batch(activityOps(undefined, execution(actor.id, { id: `E${i}`, messageReceivedTime: at(1) })));
+  }
+  const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+  const first = await abaco.activity.read(admin, { limit: 2 });
+  t.same(first.page, { skip: 0, limit: 2, total: 3 });
+  t.equal(first.actors.length, 2, 'a page of the actors');
+  t.match(first.overall, { covers: 'tenant' });
+  t.equal(sum(first.overall.queued), 3, "the admin's overall counts every actor, listed or not");
+  const rest = await abaco.activity.read(admin, { limit: 2, skip: 2 });
+  t.same([...first.actors, ...rest.actors].map((a) => a.id).sort(), [...ids].sort(), 'the pages together list each actor once');
+  const mine = await abaco.activity.read(alice, { limit: '1', skip: '1' });
+  t.match(mine, { page: { skip: 1, limit: 1, total: 3 }, overall: { covers: 'page' } });
+  t.equal(sum(mine.overall.queued), 1, "a user's overall is the sum over the page");
+  t.same(mine.actors.map((a) => a.id), [first.actors[1]!.id]);
+  await t.rejects(abaco.activity.read(alice, { limit: 201 }), { message: 'limit must be an integer from 1 to 200.' });
+  await t.rejects(abaco.activity.read(alice, { skip: '-1' }), { message: 'skip must be an integer of 0 or more.' });
 });
 
 t.test('a follower catches up from the store on a notification that shows a gap, and on check', async (t) => {

@@ -48,8 +48,10 @@ function querystring(route: RouteEntry, api: Api): { properties: Schema; note?: 
   if (route.action === 'actors.stats') {
     return {
       properties: {
-        actor: { type: 'string', description: 'One actor (id or alias, READ on it); every actor the caller may read when left out.' },
+        actor: { type: 'string', description: 'One actor (id or alias, READ on it); a page of the actors the caller may read when left out.' },
         minutes: { type: 'integer', minimum: 1, maximum: 60, description: 'How many minutes back (default 60).' },
+        limit: { type: 'integer', minimum: 1, maximum: 200, description: 'How many actors to list (default 50); `page.total` says how many there are.' },
+        skip: { type: 'integer', minimum: 0, description: 'How many actors to pass over before listing (default 0).' },
       },
     };
   }

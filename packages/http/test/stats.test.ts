@@ -78,4 +78,21 @@ t.test('bad input on stats is a 400 naming the parameter and the rule', async (t
   for (const minutes of ['0', '61', 'abc', '1.5']) t.match(await call('alice', `/stats?minutes=${minutes}`), { status: 400, message: 'minutes must be an integer from 1 to 60.' }, `minutes=${minutes}`);
   t.match(await call('alice', '/stats?actor=a&actor=b'), { status: 400, message: /actor must be one/ });
   t.match(await call('alice', '/stats?actor=nope'), { status: 404 });
+  for (const limit of ['0', '201', 'x', '1&limit=2']) t.match(await call('alice', `/stats?limit=${limit}`), { status: 400, message: 'limit must be an integer from 1 to 200.' }, `limit=${limit}`);
+  for (const skip of ['-1', 'x']) t.match(await call('alice', `/stats?skip=${skip}`), { status: 400, message: 'skip must be an integer of 0 or more.' }, `skip=${skip}`);
+});
+
+t.test('stats list the actors a page at a time (50 by default), with the total; an admin\'s overall covers the tenant', async (t) => {
+  const call = await serve(t);
+  const ids: string[] = [];
+  for (let i = 0; i < 3; i++) ids.push((await call('alice', '', 'POST', { image: 'test/ok', minWorkers: 0 })).result.id);
+  await call('alice', `/${ids[0]}/messages`, 'POST', { message: 'x' });
+  const all = await call('alice', '/stats?minutes=1');
+  t.match(all.result, { page: { skip: 0, limit: 50, total: 3 }, overall: { covers: 'page' } });
+  const page = await call('alice', '/stats?minutes=1&limit=2&skip=2');
+  t.match(page.result, { page: { skip: 2, limit: 2, total: 3 } });
+  t.equal(page.result.actors.length, 1, 'the last page holds what is left');
+  const root = await call('root', '/stats?minutes=1&limit=1&skip=2');
+  t.match(root.result, { page: { total: 3 }, overall: { covers: 'tenant' } });
+  t.equal(root.result.overall.queued.reduce((a: number, b: number) => a + b, 0), 1, 'the message counts in the overall of the tenant whichever actors are listed');
 });

@@ -1,4 +1,4 @@
-import { useEffect } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { AbacoClient } from '@abaco/client';
 import { useLoad } from '../async.js';
 import { Chart } from '../chart.js';
@@ -6,15 +6,20 @@ import { ErrorNote, Section } from '../common.js';
 import { href } from '../route.js';
 
 const REFRESH_MS = 15_000;
+/** Actors per page of the table. */
+const PAGE = 50;
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+/** What the charts add up, as the server says. */
+const COVERS = { actor: 'this actor', tenant: 'every actor of the tenant', page: 'the actors listed below' } as const;
 
 /**
  * Activity over the last hour, from the server's per-minute tallies: messages queued, executions
- * ended by status, durations; workers and queues per actor; for admins, utilization and nodes.
- * Of one actor (`actorId`) or of every actor the caller may read.
+ * ended by status, durations; workers and queues per actor, a page at a time; for admins,
+ * utilization and nodes. Of one actor (`actorId`) or of the actors the caller may read.
  */
 export function Activity({ client, actorId }: { client: AbacoClient; actorId?: string }) {
-  const activity = useLoad(() => client.activity(actorId ? { actor: actorId } : {}), [actorId]);
+  const [skip, setSkip] = useState(0);
+  const activity = useLoad(() => client.activity(actorId ? { actor: actorId } : { skip, limit: PAGE }), [actorId, skip]);
   useEffect(() => {
     const timer = setInterval(activity.reload, REFRESH_MS);
     return () => clearInterval(timer);
@@ -30,7 +35,7 @@ export function Activity({ client, actorId }: { client: AbacoClient; actorId?: s
       <ErrorNote error={activity.error} />
       <div class="charts">
         <Chart
-          title={`Messages and executions per minute, last ${a.minutes} minutes`}
+          title={`Messages and executions per minute, last ${a.minutes} minutes, of ${COVERS[a.overall.covers]}`}
           x={minutes}
           series={[
             { label: 'queued', values: a.overall.queued, color: '#1f5fa8' },
@@ -49,7 +54,8 @@ export function Activity({ client, actorId }: { client: AbacoClient; actorId?: s
         />
       </div>
       <p>
-        Now: {a.overall.messages} messages queued, {a.overall.workers} workers.
+        Now{actorId ? '' : ', on the actors listed'}: {sum(a.actors.map((actor) => actor.messages))} messages queued,{' '}
+        {sum(a.actors.map((actor) => sum(Object.values(actor.workers))))} workers.
       </p>
       {!actorId && (
         <div class="table-wrap">
@@ -78,6 +84,17 @@ export function Activity({ client, actorId }: { client: AbacoClient; actorId?: s
               ))}
             </tbody>
           </table>
+          <p role="status">
+            {a.page.total} actors{a.page.total > 0 ? `, showing ${skip + 1}–${skip + a.actors.length}` : ''}.
+          </p>
+          <nav class="pager" aria-label="Actor pages">
+            <button type="button" class="secondary" disabled={skip === 0} onClick={() => setSkip(Math.max(0, skip - PAGE))}>
+              Previous
+            </button>
+            <button type="button" class="secondary" disabled={skip + PAGE >= a.page.total} onClick={() => setSkip(skip + PAGE)}>
+              Next
+            </button>
+          </nav>
         </div>
       )}
       {a.utilization && (

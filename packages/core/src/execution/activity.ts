@@ -11,11 +11,12 @@ import type { BatchOp, Counts } from '../store/store.js';
 import { Tally } from '../store/tally.js';
 
 /**
- * Activity figures per minute, for the console's charts: per actor and minute, a tally (store/tally.ts)
- * of messages queued, executions ended by status, and their durations in histogram buckets. The
- * tallies are written with the execution records (`activityOps`), so reading an hour of an actor is
- * reading at most 60 records, whatever the number of executions; each bucket is listed in an expiry
- * index (`aexp/<time>/<tally name>`) and removed by `sweep` once older than {@link KEEP_MINUTES}.
+ * Activity figures per minute, for the console's charts: per actor and minute, and per tenant and
+ * minute, a tally (store/tally.ts) of messages queued, executions ended by status, and their
+ * durations in histogram buckets. The tallies are written with the execution records
+ * (`activityOps`), so reading an hour of an actor, or of a whole tenant, is reading at most 60
+ * records, whatever the number of executions or actors; each bucket is listed in an expiry index
+ * and removed by `sweep` once older than {@link KEEP_MINUTES}.
  */
 
 /** Upper bounds (ms) of the duration buckets; the last bucket holds the longer ones. */
@@ -24,20 +25,24 @@ export const DURATION_BOUNDS_MS = [100, 1_000, 10_000, 60_000, 600_000] as const
 export const DURATION_LABELS = ['<0.1s', '<1s', '<10s', '<1m', '<10m', '≥10m'] as const;
 /** The most minutes a read covers. */
 export const MAX_MINUTES = 60;
+/** How many actors a read lists when not told (`limit`), and the most it lists. */
+export const ACTIVITY_PAGE = { default: 50, max: 200 } as const;
 /** How long a minute's tally is kept. */
 const KEEP_MINUTES = 2 * MAX_MINUTES;
-const EXPIRY_INDEX = 'aexp/';
 
 const ENDED = new Set(['COMPLETE', 'ERROR']);
 
 /** The minute of an ISO time, as `YYYY-MM-DDTHH:MM` (its order as text is its order in time). */
 const minuteOf = (iso: string): string => iso.slice(0, 16);
-const actorPrefix = (tenant: string, actorId: string) => `activity/${tenant}/${actorId}/`;
 
+/** The writes adding `delta` to the minute of `at`: the actor's tally and the tenant's, each listed for expiry. */
 function bucketOps(e: Execution, at: string, delta: Counts): BatchOp[] {
-  const name = `${actorPrefix(e.tenant, e.actorId)}${minuteOf(at)}`;
-  const expires = new Date(Date.parse(`${minuteOf(at)}:00Z`) + KEEP_MINUTES * 60_000).toISOString();
-  return [...Tally.deltaOps(name, delta), { type: 'put', key: `${EXPIRY_INDEX}${expires}/${name}`, value: name }];
+  const minute = minuteOf(at);
+  const expires = new Date(Date.parse(`${minute}:00Z`) + KEEP_MINUTES * 60_000).toISOString();
+  return [keys.actorActivity(e.tenant, e.actorId, minute), keys.tenantActivity(e.tenant, minute)].flatMap((name) => [
+    ...Tally.deltaOps(name, delta),
+    { type: 'put' as const, key: keys.activityExpiry(expires, name), value: name },
+  ]);
 }
 
 /**
@@ -85,70 +90,106 @@ export interface Activity {
   /** The first minute of the series (ISO time). */
   start: string;
   durationBuckets: readonly string[];
-  /** The sum over `actors`. */
-  overall: ActivitySeries & { messages: number; workers: number };
+  /**
+   * The series over what `covers` says: `actor` (one actor asked for), `tenant` (an admin: every
+   * actor of the tenant, from the tenant's tallies) or `page` (the sum over `actors`).
+   */
+  overall: ActivitySeries & { covers: 'actor' | 'tenant' | 'page' };
+  /** The actors listed: `skip` and `limit` as asked, `total` the actors there are to list. */
+  page: { skip: number; limit: number; total: number };
+  /** A page of the actors (in id order), each with its activity, queue and workers. */
   actors: ActorActivity[];
 }
 
-/** Reads the activity tallies: of one actor (READ on it), or of every actor the caller may read. */
+/**
+ * Reads the activity tallies: of one actor (READ on it), or of a page of the actors the caller may
+ * read (`limit`, default {@link ACTIVITY_PAGE}.default, at most {@link ACTIVITY_PAGE}.max; `skip`).
+ * The work done is bounded by the page, whatever the number of actors: for each actor listed, its
+ * tallies, workers and queue; for `overall`, the tenant's tallies (an admin) or the page's sum.
+ */
 export class ActivityStats {
   constructor(
     private readonly ctx: EngineContext,
     private readonly inbox: Inbox,
   ) {}
 
-  async read(who: Identity, options: { actor?: string; minutes?: unknown }): Promise<Activity> {
+  async read(who: Identity, options: { actor?: string; minutes?: unknown; limit?: unknown; skip?: unknown }): Promise<Activity> {
     await authorize(this.ctx, who, 'actors.stats', { kind: 'tenant' });
-    const minutes = options.minutes === undefined ? MAX_MINUTES : Number(options.minutes);
-    if (!Number.isInteger(minutes) || minutes < 1 || minutes > MAX_MINUTES) throw new BadRequestError(`minutes must be an integer from 1 to ${MAX_MINUTES}.`);
-    const actors = options.actor !== undefined ? [(await reachActor(this.ctx, who, options.actor, 'executions.read')).actor] : await this.readable(who);
+    const minutes = integer('minutes', options.minutes, 1, MAX_MINUTES, MAX_MINUTES);
+    const limit = integer('limit', options.limit, 1, ACTIVITY_PAGE.max, ACTIVITY_PAGE.default);
+    const skip = integer('skip', options.skip, 0, Infinity, 0);
     const now = Date.parse(`${minuteOf(this.ctx.now().toISOString())}:00Z`);
     const span = Array.from({ length: minutes }, (_, i) => minuteOf(new Date(now - (minutes - 1 - i) * 60_000).toISOString()));
-    const reports = await Promise.all(actors.map((actor) => this.actorActivity(actor, span)));
-    const overall = { ...emptySeries(minutes), messages: 0, workers: 0 };
-    for (const report of reports) {
-      for (const field of ['queued', 'complete', 'error', 'durations'] as const) report[field].forEach((n, i) => (overall[field][i]! += n));
-      overall.messages += report.messages;
-      overall.workers += Object.values(report.workers).reduce((a, b) => a + b, 0);
+    const head = { minutes, start: `${span[0]}:00.000Z`, durationBuckets: DURATION_LABELS };
+    if (options.actor !== undefined) {
+      const report = await this.actorActivity((await reachActor(this.ctx, who, options.actor, 'executions.read')).actor, span);
+      const { queued, complete, error, durations } = report;
+      return { ...head, overall: { queued, complete, error, durations, covers: 'actor' }, page: { skip: 0, limit: 1, total: 1 }, actors: [report] };
     }
-    return { minutes, start: `${span[0]}:00.000Z`, durationBuckets: DURATION_LABELS, overall, actors: reports };
+    const { actors, total } = await this.readable(who, skip, limit);
+    const reports = await Promise.all(actors.map((actor) => this.actorActivity(actor, span)));
+    if (await allowed(this.ctx, who, 'tenant.admin', { kind: 'tenant' })) {
+      const overall = await this.series(keys.tenantActivities(who.tenant), span);
+      return { ...head, overall: { ...overall, covers: 'tenant' }, page: { skip, limit, total }, actors: reports };
+    }
+    const overall = emptySeries(minutes);
+    for (const report of reports) for (const field of ['queued', 'complete', 'error', 'durations'] as const) report[field].forEach((n, i) => (overall[field][i]! += n));
+    return { ...head, overall: { ...overall, covers: 'page' }, page: { skip, limit, total }, actors: reports };
   }
 
   /** Removes the tallies of minutes past keeping; returns how many. */
   async sweep(): Promise<number> {
     const now = this.ctx.now().toISOString();
     const ops: BatchOp[] = [];
-    for await (const [key, name] of this.ctx.store.scan<string>(EXPIRY_INDEX)) {
-      if (key.slice(EXPIRY_INDEX.length, EXPIRY_INDEX.length + now.length) > now) break;
+    for await (const [key, name] of this.ctx.store.scan<string>(keys.activityExpiries)) {
+      if (key.slice(keys.activityExpiries.length, keys.activityExpiries.length + now.length) > now) break;
       ops.push({ type: 'del', key }, { type: 'del', key: keys.tally(name) });
     }
     await this.ctx.store.batch(ops);
     return ops.length / 2;
   }
 
-  private async readable(who: Identity): Promise<Actor[]> {
+  /** The page `skip`, `limit` of the actors of the tenant `who` may read executions of (in id order), and how many there are. */
+  private async readable(who: Identity, skip: number, limit: number): Promise<{ actors: Actor[]; total: number }> {
     const actors: Actor[] = [];
+    let total = 0;
     for await (const [, actor] of this.ctx.store.scan<Actor>(keys.actors(who.tenant))) {
-      if (await allowed(this.ctx, who, 'executions.read', { kind: 'actor', actor, alias: null })) actors.push(actor);
+      if (!(await allowed(this.ctx, who, 'executions.read', { kind: 'actor', actor, alias: null }))) continue;
+      if (total >= skip && actors.length < limit) actors.push(actor);
+      total++;
     }
-    return actors;
+    return { actors, total };
   }
 
-  private async actorActivity(actor: Actor, span: string[]): Promise<ActorActivity> {
+  /** The series of the tallies named `prefix<minute>` over `span` (at most one read per minute). */
+  private async series(prefix: string, span: string[]): Promise<ActivitySeries> {
     const series = emptySeries(span.length);
-    const prefix = keys.tally(actorPrefix(actor.tenant, actor.id));
-    for await (const [key, counts] of this.ctx.store.scan<Counts>(prefix, { reverse: true, limit: span.length })) {
-      const i = span.indexOf(key.slice(prefix.length));
+    const from = keys.tally(prefix);
+    for await (const [key, counts] of this.ctx.store.scan<Counts>(from, { reverse: true, limit: span.length })) {
+      const i = span.indexOf(key.slice(from.length));
       if (i === -1) continue;
       series.queued[i] = counts.queued ?? 0;
       series.complete[i] = counts.COMPLETE ?? 0;
       series.error[i] = counts.ERROR ?? 0;
       series.durations.forEach((_, b) => (series.durations[b]! += counts[`d${b}`] ?? 0));
     }
+    return series;
+  }
+
+  private async actorActivity(actor: Actor, span: string[]): Promise<ActorActivity> {
+    const series = await this.series(keys.actorActivities(actor.tenant, actor.id), span);
     const workers: Record<string, number> = {};
     for await (const [, worker] of this.ctx.store.scan<Worker>(keys.workers(actor.tenant, actor.id))) workers[worker.status] = (workers[worker.status] ?? 0) + 1;
     return { id: actor.id, name: actor.name ?? '', status: actor.status, messages: await this.inbox.length(actor.dbId), workers, ...series };
   }
+}
+
+/** A whole number from a query parameter, from `min` to `max`; `fallback` when not given. */
+function integer(name: string, value: unknown, min: number, max: number, fallback: number): number {
+  if (value === undefined) return fallback;
+  const n = typeof value === 'number' ? value : typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < min || n > max) throw new BadRequestError(`${name} must be an integer ${Number.isFinite(max) ? `from ${min} to ${max}` : `of ${min} or more`}.`);
+  return n;
 }
 
 function emptySeries(minutes: number): ActivitySeries {
