@@ -1,13 +1,15 @@
 import { EventSourceParserStream } from 'eventsource-parser/stream';
-import { AbacoError } from './errors.js';
+import { AbacoError, errorFor } from './errors.js';
 
 /** An event of a followed log (`GET .../logs?follow=true`, text/event-stream): a piece of output, or the end with the execution's status. */
 export type LogStreamEvent = { type: 'log'; text: string } | { type: 'end'; status: string; execution: Record<string, unknown> };
 
 /**
  * Reads the server-sent events of a followed log: `log` events (`{"text": ...}`) and the `end`
- * event (`{"execution": ...}`); heartbeat comments are skipped. Ends after `end`; a stream cut
- * before it is an {@link AbacoError}.
+ * event (`{"execution": ...}`); heartbeat comments are skipped. Ends after `end`; an `error` event
+ * (`{"status", "message"}`: the caller may no longer read the log, it is gone, the client read too
+ * slowly, the server is closing) is thrown as the error of that status, and a stream cut before
+ * the end as an {@link AbacoError}.
  */
 export async function* logStreamEvents(body: ReadableStream<Uint8Array>, url: string): AsyncGenerator<LogStreamEvent, void, undefined> {
   // lib.dom types the writable side of TextDecoderStream as BufferSource, which pipeThrough does not take.
@@ -18,6 +20,10 @@ export async function* logStreamEvents(body: ReadableStream<Uint8Array>, url: st
       const { value, done } = await reader.read();
       if (done) throw new AbacoError('The log stream ended before the execution did.', undefined, { method: 'GET', url });
       if (value.event === 'log') yield { type: 'log', text: (JSON.parse(value.data) as { text: string }).text };
+      if (value.event === 'error') {
+        const { status, message } = JSON.parse(value.data) as { status: number; message: string };
+        throw errorFor(status, message, { method: 'GET', url });
+      }
       if (value.event === 'end') {
         const { execution } = JSON.parse(value.data) as { execution: Record<string, unknown> };
         yield { type: 'end', status: String(execution.status), execution };

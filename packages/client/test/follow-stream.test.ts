@@ -1,4 +1,6 @@
 import t from 'tap';
+import { ForbiddenError } from '../src/errors.js';
+import { logStreamEvents } from '../src/log-stream.js';
 import { serve } from './server.js';
 
 t.test('followLogs reads the server stream: the output in order, ended with the execution', async (t) => {
@@ -52,4 +54,17 @@ t.test('activity: per minute figures of the actors the caller may read', async (
   t.equal(activity.overall.complete.reduce((a, b) => a + b, 0), 1);
   t.same((await client('bob').activity()).actors, [], "bob sees nothing of alice's");
   t.ok((await client('root').activity({ actor: actor.id })).utilization, 'an admin gets the utilization');
+});
+
+t.test('an error event ends the stream with the error of its status, after the output before it', async (t) => {
+  const sse = 'event: log\ndata: {"text":"one\\n"}\n\nevent: error\ndata: {"status":403,"message":"Not authorized -- you do not have access to this actor."}\n\n';
+  const body = new Blob([sse]).stream();
+  const got: string[] = [];
+  await t.rejects(
+    (async () => {
+      for await (const event of logStreamEvents(body, 'http://abaco/actors/v2/a/executions/e/logs?follow=true')) got.push(event.type === 'log' ? event.text : event.type);
+    })(),
+    ForbiddenError,
+  );
+  t.same(got, ['one\n']);
 });
