@@ -54,8 +54,8 @@ export function Activity({ client, actorId }: { client: AbacoClient; actorId?: s
         />
       </div>
       <p>
-        Now{actorId ? '' : ', on the actors listed'}: {sum(a.actors.map((actor) => actor.messages))} messages queued,{' '}
-        {sum(a.actors.map((actor) => sum(Object.values(actor.workers))))} workers.
+        Now: {sum(a.actors.map((actor) => actor.messages))} messages queued, {sum(a.actors.map((actor) => sum(Object.values(actor.workers))))} workers.
+        {!actorId && ' Of the actors listed below.'}
       </p>
       {!actorId && (
         <div class="table-wrap">
