@@ -30,7 +30,7 @@ export function executionRoutes(r: Router): void {
     return c.ok(`Issued force quit command for execution ${c.params.executionId}.`, null);
   });
 
-  let closing = false;
+  let hooked = false;
   r.route('GET', '/:actorId/executions/:executionId/logs', { action: 'executions.read', target: 'actorId' }, async (c) => {
     const { follow, ...query } = c.query;
     if (following(follow)) {
@@ -38,8 +38,8 @@ export function executionRoutes(r: Router): void {
         await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
         return c.reply.code(200).type('text/event-stream; charset=utf-8').send();
       }
-      if (!closing) {
-        closing = true; // the first stream asks the server to end every stream when it closes
+      if (!hooked) {
+        hooked = true; // the first stream asks the server to end every stream when it closes
         // (hooks cannot be added once the server started; its close queue still takes a step)
         (c.request.server as unknown as { onClose(step: (app: unknown, done: () => void) => void): void }).onClose((_app, done) => (streams.endAll(), done()));
       }
