@@ -4,6 +4,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { Authenticator } from './auth/identify.js';
 import { registerConsole } from './console.js';
 import { registerBodyParsers } from './body.js';
+import { LogStreams } from './log-stream.js';
 import { apiOf, envelope, errorStatus, NO_ROUTE } from './envelope.js';
 import { Metrics } from './metrics.js';
 import { registerOpenApi, serveOpenApi } from './openapi.js';
@@ -30,7 +31,13 @@ export async function buildServer(abaco: Abaco, serverOptions: ServerOptions = {
   const app = Fastify({ bodyLimit: options.maxBodyBytes, routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: true }, logger: false });
   const auth = new Authenticator(abaco, options);
   const metrics = new Metrics();
-  const apiRoutes = routeTable(sharingRoutes, reportRoutes, statsRoutes, searchRoutes, workerRoutes, actorRoutes, messageRoutes, executionRoutes);
+  // Open log streams end when the server closes (else it would wait for each to end by itself).
+  const streams = new LogStreams();
+  app.addHook('preClose', (done) => {
+    streams.endAll();
+    done();
+  });
+  const apiRoutes = routeTable(sharingRoutes, reportRoutes, statsRoutes, searchRoutes, workerRoutes, actorRoutes, messageRoutes, executionRoutes(streams));
   const operatorRoutes = routeTable(rootRoutes);
   app.decorate('abacoRoutes', [...routeEntries(apiRoutes, API_PREFIXES.map((p) => p.prefix)), ...routeEntries(operatorRoutes, [''])]);
 

@@ -1,5 +1,5 @@
 import { BadRequestError } from '@abaco/core';
-import { LogStreams } from '../log-stream.js';
+import type { LogStreams } from '../log-stream.js';
 import { searching, type Router } from '../route.js';
 
 /** The `follow` parameter of a logs read: `true` or `false` in any case (absent: false); never a search condition. */
@@ -9,9 +9,11 @@ function following(value: unknown): boolean {
   throw new BadRequestError('follow must be true or false.');
 }
 
-/** Executions: summary list, details, halt, logs (followed as server-sent events with `follow=true`) and results. */
-export function executionRoutes(r: Router): void {
-  const streams = new LogStreams();
+/**
+ * Executions: summary list, details, halt, logs (followed as server-sent events with `follow=true`,
+ * served by `streams`) and results.
+ */
+export const executionRoutes = (streams: LogStreams) => (r: Router): void => {
   r.route('GET', '/:actorId/executions', { action: 'executions.read', target: 'actorId' }, async (c) => {
     if (searching(c)) {
       const result = await c.abaco.search.search(c.who, 'executions', c.query, { actor: c.params.actorId! });
@@ -30,18 +32,12 @@ export function executionRoutes(r: Router): void {
     return c.ok(`Issued force quit command for execution ${c.params.executionId}.`, null);
   });
 
-  let hooked = false;
   r.route('GET', '/:actorId/executions/:executionId/logs', { action: 'executions.read', target: 'actorId' }, async (c) => {
     const { follow, ...query } = c.query;
     if (following(follow)) {
       if (c.request.method === 'HEAD') {
         await c.abaco.executions.get(c.who, c.params.actorId!, c.params.executionId!);
         return c.reply.code(200).type('text/event-stream; charset=utf-8').send();
-      }
-      if (!hooked) {
-        hooked = true; // the first stream asks the server to end every stream when it closes
-        // (hooks cannot be added once the server started; its close queue still takes a step)
-        (c.request.server as unknown as { onClose(step: (app: unknown, done: () => void) => void): void }).onClose((_app, done) => (streams.endAll(), done()));
       }
       return streams.serve(c);
     }
@@ -59,4 +55,4 @@ export function executionRoutes(r: Router): void {
     const data = await c.abaco.executions.result(c.who, c.params.actorId!, c.params.executionId!);
     return c.reply.code(200).type('application/octet-stream').send(data);
   });
-}
+};
