@@ -84,6 +84,16 @@ else t.test('the console in a browser', missing ? { skip: `no Chromium at ${CHRO
   const actorId = decodeURIComponent(page.url().split('/').pop()!);
   t.match(actorId, /^\w+$/, `the actor page opened (${actorId})`);
 
+  // Edit it: a description set, then emptied again, is saved each time.
+  const description = async () => ((await (await fetch(`${url}/actors/v2/${actorId}`, { headers: { authorization: 'Bearer alice-token' } })).json()) as { result: { description: string } }).result.description;
+  for (const text of ['greets whoever writes', '']) {
+    await page.getByRole('button', { name: 'Edit' }).click();
+    await page.getByLabel('description', { exact: true }).fill(text);
+    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Edit' }).waitFor();
+    t.equal(await description(), text, `the description is now '${text}'`);
+  }
+
   // Send a message, follow the execution, and watch its logs come while it runs.
   await page.getByLabel('Message', { exact: true }).fill('world');
   await page.getByRole('button', { name: 'Send' }).click();

@@ -34,6 +34,12 @@ function parsed(text: string | boolean, field: FieldSchema, name: string): unkno
   return text;
 }
 
+/** What a field emptied while editing sends: null where the schema allows it, an empty text for a text; else nothing (the value stays). */
+function cleared(field: FieldSchema): unknown {
+  const { type, nullable } = typesOf(field);
+  return nullable ? null : type === 'string' ? '' : undefined;
+}
+
 class FieldError extends Error {
   constructor(
     readonly field: string,
@@ -67,7 +73,7 @@ export function ActorForm({ client, actor, onSaved, onCancel }: { client: AbacoC
     const input: Record<string, unknown> = {};
     try {
       for (const [name, field] of properties) {
-        const value = parsed(valueOf(name, field), field, name);
+        const value = parsed(valueOf(name, field), field, name) ?? (actor && name in values ? cleared(field) : undefined);
         // What was changed, and what is required (an update sends the image too, as the server asks).
         if (value !== undefined && (name in values || required.has(name))) input[name] = value;
       }
