@@ -230,6 +230,27 @@ t.test('the health check settles a lease whose worker is gone: the message runs'
   t.equal((await abaco.executions.logs(alice, actor.id, execution.id)).logs, 'Number of words is: 4\n');
 });
 
+t.test('a worker that leases a message whose execution another worker started (and lost its lease) ends it as ERROR, never dropping or running it', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'abacosamples/wc', stateless: false });
+  await eventually(async () => (await abaco.workers.list(alice, actor.id)).workers[0]);
+  // @ts-expect-error the private inbox
+  const inbox = abaco.parts.inbox as Inbox;
+  // As if a stalled worker had marked it RUNNING after its lease lapsed and went back to the queue.
+  const execution: Execution = {
+    id: 'startedelsewhere1', tenant: 'TACC', actorId: actor.id, apiServer: '', executor: 'alice', workerId: 'stalled-worker', status: 'RUNNING', statusMessage: '',
+    messageReceivedTime: new Date().toISOString(), startTime: new Date().toISOString(), finishTime: null, runtime: 0, cpu: 0, io: 0, exitCode: null, finalState: null, contentType: 'str',
+  };
+  await inbox.push(actor.dbId, { executionId: execution.id, contentType: 'str', text: 'started elsewhere', binaryPath: null, env: {}, executor: 'alice', synchronous: false }, [
+    { type: 'put', key: keys.execution('TACC', actor.id, execution.id), value: execution },
+  ]);
+  const done = await finished(abaco, alice, actor.id, execution.id);
+  t.equal(done.status, 'ERROR');
+  t.equal(done.statusMessage, 'the node running this execution was lost');
+  t.equal((await abaco.executions.logs(alice, actor.id, execution.id)).logs, '', 'it did not run here');
+  t.equal((await abaco.messages.count(alice, actor.id)).messages, 0);
+});
+
 t.test('placement: a node that is full has the next worker started on the node with the most room, which runs its messages; the placed worker stops through either node', async (t) => {
   const store = await LevelStore.memory();
   const bus = new MqemitterBus();

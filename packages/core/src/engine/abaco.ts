@@ -12,7 +12,7 @@ import { ExecutionService } from '../execution/executions.js';
 import { IoRelay } from '../execution/io-relay.js';
 import { LogStore } from '../execution/logs.js';
 import { MessageService } from '../execution/messages.js';
-import { reap, recover, type RecoveryDeps } from '../execution/recovery.js';
+import { LeaseWatch, reap, recover, type RecoveryDeps } from '../execution/recovery.js';
 import { Reports } from '../execution/reports.js';
 import { ActivityStats } from '../execution/activity.js';
 import { LogFollower } from '../execution/log-follow.js';
@@ -116,6 +116,8 @@ export class Abaco {
   private readonly logs: LogStore;
   private readonly runner: Runner;
   private readonly payloads: BinaryPayloads;
+  /** The reaper's watch of lease expiries (see LeaseWatch). */
+  private readonly leaseWatch = new LeaseWatch();
   private readonly timers: NodeJS.Timeout[] = [];
 
   private constructor(
@@ -270,7 +272,7 @@ export class Abaco {
   private async reap(recovery: RecoveryDeps): Promise<void> {
     const lost = await this.parts.node.lost();
     if (lost.size > 0) this.ctx.log.warn({ nodes: [...lost] }, 'nodes lost: settling their workers');
-    await reap(this.ctx, recovery, lost);
+    await reap(this.ctx, recovery, lost, this.leaseWatch);
     await this.parts.node.forget(lost);
   }
 

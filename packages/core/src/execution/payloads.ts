@@ -58,8 +58,12 @@ export class BinaryPayloads {
     let chunks = 0;
     const source: Iterable<Buffer> | AsyncIterable<Buffer> = 'data' in input ? chunksOf(input.data) : createReadStream(input.file, { highWaterMark: PAYLOAD_CHUNK_BYTES });
     for await (const chunk of source) {
-      await this.ctx.store.batch([{ type: 'put', key: keys.payloadChunk(actor.tenant, actor.id, executionId, chunks++), value: chunk.toString('base64') }]);
       bytes += chunk.length;
+      // The head says when it was last written to: a sweep never takes bytes still coming for stale.
+      await this.ctx.store.batch([
+        { type: 'put', key: keys.payloadChunk(actor.tenant, actor.id, executionId, chunks++), value: chunk.toString('base64') },
+        { type: 'put', key: head, value: { bytes, chunks, written: this.ctx.now().toISOString() } satisfies PayloadHead },
+      ]);
     }
     await this.ctx.store.batch([{ type: 'put', key: head, value: { bytes, chunks, written: this.ctx.now().toISOString() } satisfies PayloadHead }]);
     if ('file' in input) await unlink(input.file);

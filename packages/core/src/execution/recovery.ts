@@ -1,5 +1,5 @@
 import type { EngineContext } from '../engine/context.js';
-import { lapsed, type Inbox, type Lease } from '../inbox/inbox.js';
+import type { Inbox, Lease } from '../inbox/inbox.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Nonce } from '../model/nonce.js';
@@ -7,11 +7,10 @@ import type { Worker } from '../model/worker.js';
 import { keys } from '../store/keys.js';
 import type { LogStore } from './logs.js';
 import type { BinaryPayloads } from './payloads.js';
-import type { Runner } from './runner.js';
+import { NODE_LOST, type Runner } from './runner.js';
 import type { WorkerPool } from './workers.js';
 
 const LOST = 'The engine stopped while this execution was running; its container was lost.';
-const NODE_LOST = 'the node running this execution was lost';
 
 /**
  * How old a binary message's bytes must be before a pass after the first may remove them: a message
@@ -58,7 +57,8 @@ export async function recover(ctx: EngineContext, deps: RecoveryDeps, options: {
     lease: (lease) => solo && !pool.isAlive(lease.holder),
     reason: LOST,
   });
-  await deps.payloads.sweep(withMessages ?? [], options.atStart ? 0 : PAYLOAD_GRACE_MS);
+  // At start alone on its store nothing is being written: no grace; in a cluster other nodes may be writing bytes.
+  await deps.payloads.sweep(withMessages ?? [], options.atStart && solo ? 0 : PAYLOAD_GRACE_MS);
 }
 
 /**
@@ -68,9 +68,34 @@ export async function recover(ctx: EngineContext, deps: RecoveryDeps, options: {
  * as ERROR "the node running this execution was lost". Tokens and logs are cleaned only when
  * something was dead.
  */
-export async function reap(ctx: EngineContext, deps: RecoveryDeps, lostNodes: ReadonlySet<string>): Promise<void> {
-  const now = ctx.now().getTime();
-  await settle(ctx, deps, { worker: (worker) => lostNodes.has(worker.hostId), lease: (lease) => lapsed(lease, now), reason: NODE_LOST }, { onlyIfDead: true });
+export async function reap(ctx: EngineContext, deps: RecoveryDeps, lostNodes: ReadonlySet<string>, leases: LeaseWatch): Promise<void> {
+  const lapsed = leases.pass(ctx.now().getTime(), ctx.settings.leaseTtlMs);
+  await settle(ctx, deps, { worker: (worker) => lostNodes.has(worker.hostId), lease: lapsed, reason: NODE_LOST }, { onlyIfDead: true });
+}
+
+/**
+ * The reaper's watch of the leases it sees: a lease is taken for lapsed once its expiry has not moved
+ * for a whole time to live by this node's own clock (its holder extends it at every heartbeat).
+ * Expiries are written by the database's clock: comparing them with this node's would take a skew
+ * between the clocks for a lapse, and a database that was away for longer than a time to live (no
+ * extension could be written meanwhile) for the death of every holder.
+ */
+export class LeaseWatch {
+  private seen = new Map<string, { expiresAt: number; since: number }>();
+
+  /** The test of one pass at `now` (this node's clock); leases not looked at in a pass are forgotten. */
+  pass(now: number, ttlMs: number): (lease: Lease) => boolean {
+    const before = this.seen;
+    this.seen = new Map();
+    return (lease) => {
+      if (lease.expiresAt === null) return false;
+      const key = `${lease.seq} ${lease.token}`;
+      const last = before.get(key);
+      const watched = last && last.expiresAt === lease.expiresAt ? last : { expiresAt: lease.expiresAt, since: now };
+      this.seen.set(key, watched);
+      return now - watched.since >= ttlMs;
+    };
+  }
 }
 
 /**

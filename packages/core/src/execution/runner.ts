@@ -40,6 +40,9 @@ export interface RunnerDeps {
   installation: string;
 }
 
+/** Why an execution whose worker lost it (its node died or stalled past its lease) ends as ERROR. */
+export const NODE_LOST = 'the node running this execution was lost';
+
 /** How long the output of an exited container may still take to arrive. */
 const LOGS_GRACE_MS = 2000;
 
@@ -57,10 +60,7 @@ export class Runner {
     const { message } = lease;
     const execKey = keys.execution(actor.tenant, actor.id, message.executionId);
     const execution = await this.ctx.store.get<Execution>(execKey);
-    if (!execution || execution.status !== 'SUBMITTED') {
-      await this.deps.inbox.ack(actor.dbId, lease); // its actor or execution is gone, or it already ran
-      return 'skipped';
-    }
+    if (!execution || execution.status !== 'SUBMITTED') return this.settleTaken(actor, lease, execKey, execution);
     const socketPath = join(this.deps.ioDir, `${execution.id}.sock`);
     const fifoPath = join(this.deps.ioDir, `${execution.id}.fifo`);
     const mounts: BindMount[] = [{ hostPath: socketPath, containerPath: '/_abaco_results.sock', readOnly: false }];
@@ -78,11 +78,9 @@ export class Runner {
     try {
       // RUNNING before the container starts: if the engine dies from here on, recovery ends the
       // execution as ERROR and never runs it again (its container may have started and had effects).
-      claimed = await this.markRunning(execKey, workerId);
-      if (!claimed) {
-        await this.deps.inbox.ack(actor.dbId, lease); // another worker took it meanwhile (this lease was taken back)
-        return 'skipped';
-      }
+      // Only while this worker still holds the lease (it may have stalled past its time to live).
+      claimed = (await this.deps.inbox.extend(actor.dbId, lease, this.ctx.settings.leaseTtlMs)) && (await this.markRunning(execKey, workerId));
+      if (!claimed) return await this.settleTaken(actor, lease, execKey, await this.ctx.store.get<Execution>(execKey));
       const user = this.containerUser(actor, message);
       const binary = await this.deps.payloads.localFile(actor, message);
       // The helper's sockets and the records the context needs, all at once.
@@ -176,6 +174,18 @@ export class Runner {
       pidsLimit: containerPidsLimit,
       ...(actor.privileged ? {} : { capabilities: [], noNewPrivileges: true }),
     };
+  }
+
+  /**
+   * Settles a leased message whose execution is not SUBMITTED: gone or finished, the message is
+   * dropped; RUNNING, a worker that held it before started it and then lost its lease (its node
+   * stalled or died): the execution ends as ERROR, never run again. A lease this worker no longer
+   * holds changes nothing (its ack is refused).
+   */
+  private async settleTaken(actor: Actor, lease: Lease, key: string, execution: Execution | undefined): Promise<RunOutcome> {
+    if (execution?.status === 'RUNNING') await this.fail(actor, lease, key, NODE_LOST);
+    else await this.deps.inbox.ack(actor.dbId, lease);
+    return 'skipped';
   }
 
   /**
