@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import type { Bus } from '@abaco/core';
+import { SecretBox, type Bus } from '@abaco/core';
 import { PostgresDatabase, type PostgresOptions } from './database.js';
 
 /** The most a NOTIFY payload may hold, in bytes. */
@@ -8,11 +8,23 @@ const MAX_NOTIFICATION = 7999;
 /** How long to wait before connecting again after the listening connection was lost, at most. */
 const MAX_RETRY_MS = 5000;
 
+export interface BusOptions {
+  /** Closing the bus closes the database. */
+  ownsDatabase?: boolean;
+  /**
+   * The nodes' shared secret key (as `SecretBox` takes it): every notification is sealed with it
+   * (AES-256-GCM), so that whoever may merely connect to the database (LISTEN and NOTIFY need no
+   * privilege) can neither read the notifications nor send one the nodes act on, such as a halt or
+   * a worker's stop; a notification that does not open is dropped and reported.
+   */
+  secretKey?: string;
+}
+
 /**
  * The Bus across processes: PostgreSQL `LISTEN/NOTIFY` on one channel named after the schema, so
  * every bus on the same database and schema (every node) hears every notification, its own
  * included, and hands it to the handlers of its topic. A notification carries its topic and its
- * payload as JSON, at most 7999 bytes. When the listening connection is lost, the bus connects
+ * payload as JSON (sealed with the nodes' key when given one), at most 7999 bytes. When the listening connection is lost, the bus connects
  * again (backing off up to 5 s); notifications sent meanwhile are missed, which the Bus port
  * allows: they are never the only copy of anything.
  */
@@ -20,26 +32,33 @@ export class PostgresBus implements Bus {
   private readonly handlers = new Map<string, Set<(payload: unknown) => void>>();
   private listener: pg.Client | undefined;
   private closed = false;
+  private readonly ownsDatabase: boolean;
+  private readonly box: SecretBox | undefined;
 
   private constructor(
     private readonly db: PostgresDatabase,
-    private readonly ownsDatabase: boolean,
-  ) {}
+    options: BusOptions,
+  ) {
+    this.ownsDatabase = options.ownsDatabase ?? false;
+    this.box = options.secretKey === undefined ? undefined : new SecretBox(options.secretKey);
+  }
 
-  /** A bus over `db`, listening once this resolves; with `ownsDatabase`, closing the bus closes the database. */
-  static async listen(db: PostgresDatabase, ownsDatabase = false): Promise<PostgresBus> {
-    const bus = new PostgresBus(db, ownsDatabase);
+  /** A bus over `db`, listening once this resolves. */
+  static async listen(db: PostgresDatabase, options: BusOptions = {}): Promise<PostgresBus> {
+    const bus = new PostgresBus(db, options);
     await bus.connect();
     return bus;
   }
 
   /** Connects to `connectionString` (creating or migrating the schema) and listens; the bus owns the connection. */
-  static async open(connectionString: string, options?: PostgresOptions): Promise<PostgresBus> {
-    return PostgresBus.listen(await PostgresDatabase.connect(connectionString, options), true);
+  static async open(connectionString: string, options: PostgresOptions & Pick<BusOptions, 'secretKey'> = {}): Promise<PostgresBus> {
+    const { secretKey, ...database } = options;
+    return PostgresBus.listen(await PostgresDatabase.connect(connectionString, database), { ownsDatabase: true, secretKey });
   }
 
   async publish(topic: string, payload: unknown): Promise<void> {
-    const text = JSON.stringify({ topic, payload });
+    const note = { topic, payload };
+    const text = this.box ? this.box.seal(note) : JSON.stringify(note);
     const size = Buffer.byteLength(text);
     if (size > MAX_NOTIFICATION) throw new Error(`The notification on ${topic} takes ${size} bytes; PostgreSQL's NOTIFY carries at most ${MAX_NOTIFICATION}.`);
     await this.db.query('SELECT pg_notify($1, $2)', [this.db.schema, text]);
@@ -85,9 +104,10 @@ export class PostgresBus implements Bus {
   private deliver(text: string | undefined): void {
     let note: { topic: string; payload: unknown };
     try {
-      note = JSON.parse(text ?? '') as { topic: string; payload: unknown };
+      note = (this.box ? this.box.open(text ?? '') : JSON.parse(text ?? '')) as { topic: string; payload: unknown };
     } catch {
-      return this.db.onError(new Error(`A notification on channel ${this.db.schema} is not Abaco's: ${text}`));
+      const why = this.box ? 'it does not open with the nodes\' key' : 'it is not JSON';
+      return this.db.onError(new Error(`A notification on channel ${this.db.schema} was dropped: ${why}.`));
     }
     for (const handler of this.handlers.get(note.topic) ?? []) {
       try {

@@ -1,5 +1,6 @@
 import t from 'tap';
 import pg from 'pg';
+import { SecretBox } from '@abaco/core';
 import { busConformance } from '@abaco/core/conformance';
 import { PostgresBus } from '../src/index.js';
 import { freshDatabase, freshSchema, url, withPostgres } from './postgres.js';
@@ -15,6 +16,31 @@ async function until(done: () => boolean, publish: () => Promise<void>): Promise
 
 await withPostgres('PostgreSQL Bus', () => {
   busConformance('postgres', async () => PostgresBus.open(url!, { schema: freshSchema() }));
+  busConformance('postgres, sealed with the nodes\' key', async () => PostgresBus.open(url!, { schema: freshSchema(), secretKey: SecretBox.newKey() }));
+
+  t.test('sealed with the nodes\' key, a notification is read only by buses with that key, and one from whoever else may connect is dropped', async (t) => {
+    const key = SecretBox.newKey();
+    const db = await freshDatabase();
+    const [a, b, other] = [await PostgresBus.listen(db, { secretKey: key }), await PostgresBus.listen(db, { secretKey: key }), await PostgresBus.listen(db, { secretKey: SecretBox.newKey() })];
+    t.teardown(async () => (await Promise.all([a.close(), b.close(), other.close()]), await db.close()));
+    const [onB, onOther]: unknown[][] = [[], []];
+    await b.subscribe('workers/stop', (p) => onB.push(p));
+    await other.subscribe('workers/stop', (p) => onOther.push(p));
+    // A stranger with a connection to the database sends a stop in the clear, and listens.
+    const stranger = new pg.Client({ connectionString: url });
+    await stranger.connect();
+    t.teardown(() => stranger.end());
+    const overheard: string[] = [];
+    stranger.on('notification', (n) => overheard.push(n.payload ?? ''));
+    await stranger.query(`LISTEN ${db.schema}`);
+    await stranger.query('SELECT pg_notify($1, $2)', [db.schema, JSON.stringify({ topic: 'workers/stop', payload: { workerId: 'w1', kill: true } })]);
+    await a.publish('workers/stop', { workerId: 'w2', kill: false });
+    t.ok(await until(() => onB.length > 0 && overheard.length >= 2, async () => {}), 'the node with the key heard its peer');
+    await new Promise((r) => setTimeout(r, 300));
+    t.same(onB, [{ workerId: 'w2', kill: false }], 'and only its peer: the stranger\'s stop was dropped');
+    t.same(onOther, [], 'a bus with another key acts on nothing');
+    t.notOk(overheard.some((text) => text.includes('w2')), 'the stranger cannot read what the nodes said');
+  });
 
   t.test('a notification reaches every bus on the same database and schema, and no other', async (t) => {
     const db = await freshDatabase();

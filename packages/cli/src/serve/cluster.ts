@@ -23,13 +23,13 @@ export function nodeIdOf(given: string | undefined, port: number): string {
 /**
  * Connects to the PostgreSQL store `--store` names (`postgres://user@host:port/db`, with
  * `?schema=NAME` for a schema other than `abaco`), creating or migrating its schema, and seeks the
- * leadership. Each part closes with the engine; the store, last, closes the database.
+ * leadership; notifications between the nodes are sealed with their shared `secretKey`. Each part closes with the engine; the store, last, closes the database.
  */
-export async function openCluster(url: string, nodeId: string, onError: (error: Error) => void): Promise<ClusterParts> {
+export async function openCluster(url: string, nodeId: string, secretKey: string, onError: (error: Error) => void): Promise<ClusterParts> {
   const { connectionString, schema, shown } = parseStoreUrl(url);
   const db = await PostgresDatabase.connect(connectionString, { schema, onError });
   try {
-    const bus = await PostgresBus.listen(db);
+    const bus = await PostgresBus.listen(db, { secretKey });
     const leadership = await PostgresLeadership.start(db, { nodeId });
     return { store: new PostgresStore(db, true), inbox: new PostgresInbox(db), bus, leadership, shown };
   } catch (e) {

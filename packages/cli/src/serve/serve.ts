@@ -53,7 +53,7 @@ export async function serve(config: ServeConfig, say: (line: string) => void, wa
   const logger = pino({ level: process.env.ABACO_LOG_LEVEL ?? 'warn' }, pino.destination(2));
   const settings = { secretKey, ...config.settings, ...config.limits, ...apiServerOf(config) };
   const nodeId = nodeIdOf(config.nodeId, config.port);
-  const cluster = config.store ? await openCluster(config.store, nodeId, (e) => logger.warn({ err: e }, 'PostgreSQL')) : undefined;
+  const cluster = config.store ? await openCluster(config.store, nodeId, settings.secretKey, (e) => logger.warn({ err: e }, 'PostgreSQL')) : undefined;
   if (cluster) {
     await checkSecretKey(cluster.store, settings.secretKey, resolve(dataDir, 'secret.key')).catch(async (e: unknown) => {
       await Promise.all([cluster.bus.close(), cluster.leadership.close()]);
