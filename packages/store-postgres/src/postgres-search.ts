@@ -26,7 +26,7 @@ export class PostgresSearch implements SearchIndex {
       throw e;
     }
     const from = `FROM ${this.db.table('records')} WHERE ${sql.where}`;
-    const count = async () => search.totalCount ?? Number((await this.db.query<{ n: string }>(`SELECT count(*) AS n ${from}`, sql.params)).rows[0]!.n);
+    const count = async () => search.totalCount ?? Number((await this.db.search<{ n: string }>(`SELECT count(*) AS n ${from}`, sql.params)).rows[0]!.n);
     const [totalCount, { rows }] = await Promise.all([count(), this.page(sql, from)]);
     return { records: rows.map((row) => sql.record(row.key, row.value) as SearchRecord), totalCount };
   }
@@ -41,10 +41,10 @@ export class PostgresSearch implements SearchIndex {
     const params = [...sql.params];
     const bind = (value: unknown) => `$${params.push(value)}`;
     const statuses = range?.statuses ?? [];
-    if (statuses.length < 2) return this.db.query(`SELECT key, value ${from} ORDER BY ${sql.order} OFFSET ${bind(skip)} LIMIT ${bind(limit)}`, params);
+    if (statuses.length < 2) return this.db.search(`SELECT key, value ${from} ORDER BY ${sql.order} OFFSET ${bind(skip)} LIMIT ${bind(limit)}`, params);
     const enough = bind(skip + limit);
     const branches = statuses.map((status) => `(SELECT key, value, ${sql.sortKey} AS sort_key ${from} AND ${STATUS} = ${bind(status)} ORDER BY ${sql.order} LIMIT ${enough})`);
-    return this.db.query(`SELECT key, value FROM (${branches.join(' UNION ALL ')}) AS branches ORDER BY sort_key, key OFFSET ${bind(skip)} LIMIT ${bind(limit)}`, params);
+    return this.db.search(`SELECT key, value FROM (${branches.join(' UNION ALL ')}) AS branches ORDER BY sort_key, key OFFSET ${bind(skip)} LIMIT ${bind(limit)}`, params);
   }
 
   async *candidates(search: IndexedSearch): AsyncIterable<IndexedRecord[]> {
@@ -54,7 +54,7 @@ export class PostgresSearch implements SearchIndex {
     const params = sql.params;
     const at = params.length - 1;
     for (;;) {
-      const { rows } = await this.db.query<{ key: string; value: unknown }>(statement, params);
+      const { rows } = await this.db.search<{ key: string; value: unknown }>(statement, params);
       yield rows.map(({ key, value }) => ({ key, record: sql.record(key, value) as SearchRecord }));
       if (rows.length < PAGE) return;
       params[at] = rows[rows.length - 1]!.key;

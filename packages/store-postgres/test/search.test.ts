@@ -133,4 +133,21 @@ await withPostgres('search in SQL', () => {
     const oneActor = await plan({ actorIds: ['actor7'] });
     t.notMatch(oneActor.page, /Seq Scan/, "one actor's executions are read from an index");
   });
+  t.test('a search that runs too long is stopped with a 400 (on a pool of its own), and one of more than 50 conditions is refused', async (t) => {
+    const store = await PostgresStore.open(url!, { schema: freshSchema(), searchTimeoutMs: 1 });
+    const abaco = await Abaco.open({ store });
+    t.teardown(() => abaco.close());
+    const actor = await abaco.actors.create(alice, { image: 'abacosamples/test' });
+    const ops = [];
+    for (let i = 0; i < 5000; i++) {
+      const e = { id: `slow${i}`, tenant: 'TACC', actorId: actor.id, status: 'COMPLETE', messageReceivedTime: new Date(Date.parse('2026-01-01T00:00:00Z') + i * 1000).toISOString(), nested: { z1: i } };
+      ops.push({ type: 'put' as const, key: execKey(actor.id, e.id), value: e }, ...indexOps(undefined, e as never));
+    }
+    await store.batch(ops);
+    const costly = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`nested.z${i}.neq`, 'x']));
+    await t.rejects(abaco.search.search(alice, 'executions', costly), { name: 'BadRequestError', message: /took too long and was stopped/ });
+    t.equal((await abaco.actors.get(alice, actor.id)).id, actor.id, 'the store answers other requests meanwhile and after');
+    const many = Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`f${i}`, 'x']));
+    await t.rejects(abaco.search.search(alice, 'executions', many), { name: 'BadRequestError', message: 'Invalid search: at most 50 conditions; got 51.' });
+  });
 });

@@ -32,6 +32,9 @@ export const PATTERN_MAX_LENGTH = 256;
 export const SEARCH_TEXT_MAX_LENGTH = 256;
 /** The `limit` of a search that gives none: upstream's 100 (its `record_limit` shows it). */
 export const SEARCH_DEFAULT_LIMIT = 100;
+/** The most conditions and patterns one search may hold (each costs every record looked at). */
+export const SEARCH_MAX_CONDITIONS = 50;
+
 /** How deep a search may page: `skip + limit` at most this (or the largest `limit`, when larger). */
 export const SEARCH_MAX_WINDOW = 10_000;
 
@@ -69,6 +72,8 @@ export function parseSearch(params: Record<string, unknown>, maxLimit: number): 
       else query.conditions.push(c);
     }
   }
+  const held = query.conditions.length + query.patterns.length;
+  if (held > SEARCH_MAX_CONDITIONS) throw new BadRequestError(`Invalid search: at most ${SEARCH_MAX_CONDITIONS} conditions; got ${held}.`);
   const window = Math.max(SEARCH_MAX_WINDOW, maxLimit);
   if (query.skip + query.limit > window) {
     throw new BadRequestError(`Invalid search: 'skip' plus 'limit' may be at most ${window}; got skip ${query.skip} and limit ${query.limit}. Narrow the search instead of paging this deep.`);
