@@ -251,6 +251,20 @@ t.test('a worker that leases a message whose execution another worker started (a
   t.equal((await abaco.messages.count(alice, actor.id)).messages, 0);
 });
 
+t.test('a worker whose record is gone (the reaper settled it while its node stalled) ends after the execution it is running', async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/slow', stateless: false });
+  const worker = await eventually(async () => (await abaco.workers.list(alice, actor.id)).workers[0]);
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'x' });
+  await eventually(async () => (await abaco.executions.get(alice, actor.id, execution.id)).execution.status === 'RUNNING');
+  // @ts-expect-error the private store and pool
+  const { store, pool } = { store: abaco.ctx.store as Store, pool: abaco.pool as { isAlive(id: string): boolean } };
+  await store.batch([{ type: 'del', key: keys.worker('TACC', actor.id, worker.id) }]);
+  t.equal((await finished(abaco, alice, actor.id, execution.id)).status, 'COMPLETE', 'the execution it held ends as it should');
+  await eventually(async () => !pool.isAlive(worker.id));
+  t.pass('then the worker stops instead of leasing more messages unrecorded');
+});
+
 t.test('placement: a node that is full has the next worker started on the node with the most room, which runs its messages; the placed worker stops through either node', async (t) => {
   const store = await LevelStore.memory();
   const bus = new MqemitterBus();

@@ -378,7 +378,9 @@ class WorkerLoop {
         this.killRunning = null;
         this.running = false;
         // A worker asked to stop while it ran is on its way out, not ready for another message.
-        await this.pool.setStatus(actorRef, worker.id, this.stopping ? 'SHUTDOWN_REQUESTED' : 'READY', { lastExecutionTime: this.ctx.now().toISOString() });
+        const recorded = await this.pool.setStatus(actorRef, worker.id, this.stopping ? 'SHUTDOWN_REQUESTED' : 'READY', { lastExecutionTime: this.ctx.now().toISOString() });
+        // Its record is gone: the reaper settled it while this node stalled, and has had it replaced.
+        if (!recorded) break;
         startFailures = outcome === 'start-failed' ? startFailures + 1 : 0;
         if (startFailures >= this.ctx.settings.maxStartFailures) {
           await this.pool.setActorStatus(actor, 'ERROR', `The actor's containers failed to start ${startFailures} times in a row; see the logs of its last executions.`);
