@@ -38,11 +38,7 @@ export function Permissions({ client, actorId }: { client: AbacoClient; actorId:
         <label for="grant-user">User</label>
         <input id="grant-user" required value={user} placeholder="user name or ABACO_WORLD" onInput={(e) => setUser(e.currentTarget.value)} />
         <label for="grant-level">Level</label>
-        <select id="grant-level" value={level} onChange={(e) => setLevel(e.currentTarget.value as Level)}>
-          {LEVELS.map((l) => (
-            <option value={l}>{l}</option>
-          ))}
-        </select>
+        <LevelSelect id="grant-level" value={level} onChange={setLevel} />
         <button type="submit" disabled={action.busy}>
           Share
         </button>
@@ -93,11 +89,7 @@ export function Nonces({ client, actorId }: { client: AbacoClient; actorId: stri
         }}
       >
         <label for="nonce-level">Level</label>
-        <select id="nonce-level" value={level} onChange={(e) => setLevel(e.currentTarget.value as Level)}>
-          {LEVELS.map((l) => (
-            <option value={l}>{l}</option>
-          ))}
-        </select>
+        <LevelSelect id="nonce-level" value={level} onChange={setLevel} />
         <label for="nonce-uses">Uses (-1: unlimited)</label>
         <input id="nonce-uses" type="number" min={-1} value={maxUses} onInput={(e) => setMaxUses(e.currentTarget.value)} />
         <button type="submit" disabled={action.busy}>
@@ -143,5 +135,16 @@ export function Aliases({ client, actorId }: { client: AbacoClient; actorId: str
       </form>
       <ErrorNote error={action.error} />
     </Section>
+  );
+}
+
+/** A choice of permission level. */
+function LevelSelect({ id, value, onChange }: { id: string; value: Level; onChange: (level: Level) => void }) {
+  return (
+    <select id={id} value={value} onChange={(e) => onChange(e.currentTarget.value as Level)}>
+      {LEVELS.map((l) => (
+        <option value={l}>{l}</option>
+      ))}
+    </select>
   );
 }
