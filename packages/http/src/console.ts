@@ -43,11 +43,11 @@ export async function registerConsole(app: FastifyInstance, root = consoleRoot()
     prefix: '/console/',
     decorateReply: false,
     index: ['index.html'],
-    setHeaders: (reply) => {
-      reply.header('content-security-policy', CONSOLE_CSP);
-      reply.header('referrer-policy', 'no-referrer');
-      reply.header('x-frame-options', 'DENY');
-      reply.header('cache-control', 'no-cache');
+    setHeaders: (res) => {
+      res.setHeader('content-security-policy', CONSOLE_CSP);
+      res.setHeader('referrer-policy', 'no-referrer');
+      res.setHeader('x-frame-options', 'DENY');
+      res.setHeader('cache-control', 'no-cache');
     },
   });
   // `/console` and `/console/` are one route here (the router ignores trailing slashes).
