@@ -11,7 +11,7 @@ import type { ContainerRuntime } from '../src/runtime/runtime.js';
 import type { Execution } from '../src/model/execution.js';
 import { keys } from '../src/store/keys.js';
 import type { Store } from '../src/store/store.js';
-import { admin, alice, bob, priv } from './helpers.js';
+import { admin, alice, bob, priv, who } from './helpers.js';
 import { eventually, finished, images, runningEngine } from './pipeline-helpers.js';
 
 t.test('a stateful actor has one worker and runs its messages strictly in order', async (t) => {
@@ -263,6 +263,14 @@ t.test('a worker whose record is gone (the reaper settled it while its node stal
   t.equal((await finished(abaco, alice, actor.id, execution.id)).status, 'COMPLETE', 'the execution it held ends as it should');
   await eventually(async () => !pool.isAlive(worker.id));
   t.pass('then the worker stops instead of leasing more messages unrecorded');
+});
+
+t.test("the nodes' list counts the workers of the admin's own tenant only", async (t) => {
+  const abaco = await runningEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'abacosamples/wc' });
+  await eventually(async () => (await abaco.workers.list(alice, actor.id)).workers[0]);
+  t.same((await abaco.nodes.list(admin)).map((n) => n.workers), [1], "its tenant's worker");
+  t.same((await abaco.nodes.list(who('root', ['admin'], 'OTHER'))).map((n) => n.workers), [0], "another tenant's admin sees the node, not the worker");
 });
 
 t.test('placement: a node that is full has the next worker started on the node with the most room, which runs its messages; the placed worker stops through either node', async (t) => {

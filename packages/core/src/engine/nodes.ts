@@ -77,11 +77,14 @@ export class NodeRegistry {
     await this.ctx.store.update<ClusterNode>(keys.node(this.me.id), (node) => (node?.incarnation === this.incarnation ? undefined : UNCHANGED));
   }
 
-  /** Every node's record, with its workers and whether it is alive (admins only). */
+  /**
+   * Every node's record, with whether it is alive and its workers of the caller's tenant (admins
+   * only: nodes serve every tenant, but an admin of one tenant learns nothing of another's workers).
+   */
   async list(who: Identity): Promise<NodeView[]> {
     await authorize(this.ctx, who, 'nodes.list', { kind: 'tenant' });
     const workers = new Map<string, number>();
-    for await (const [, worker] of this.ctx.store.scan<Worker>(keys.allWorkers)) workers.set(worker.hostId, (workers.get(worker.hostId) ?? 0) + 1);
+    for await (const [, worker] of this.ctx.store.scan<Worker>(keys.workersOfTenant(who.tenant))) workers.set(worker.hostId, (workers.get(worker.hostId) ?? 0) + 1);
     const nodes: NodeView[] = [];
     for await (const [, node] of this.ctx.store.scan<ClusterNode>(keys.allNodes)) {
       const { incarnation: _, ...shown } = node;

@@ -23,7 +23,7 @@ export interface ClusterNode {
 
 /** A node as the operator sees it: its record, its workers, and whether its heartbeat is recent. */
 export interface NodeView extends Omit<ClusterNode, 'incarnation'> {
-  /** Workers recorded on the node, all tenants. */
+  /** Workers recorded on the node, of the tenant of who asks. */
   workers: number;
   /** Whether its last heartbeat is recent (within three heartbeat intervals). */
   alive: boolean;

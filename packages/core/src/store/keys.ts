@@ -26,6 +26,7 @@ export const keys = {
   resultsOfActor: (tenant: string, actorId: string) => `${t(tenant)}result/${actorId}/`,
   worker: (tenant: string, actorId: string, workerId: string) => `w/${tenant}/${actorId}/${workerId}`,
   workers: (tenant: string, actorId: string) => `w/${tenant}/${actorId}/`,
+  workersOfTenant: (tenant: string) => `w/${tenant}/`,
   allWorkers: 'w/',
   /** Expiry index: `exp/<time>/<key>` for every log that expires, so the sweeper reads only what is due. */
   expiry: (at: string, key: string) => `exp/${at}/${key}`,
