@@ -12,7 +12,7 @@ import { ExecutionService } from '../execution/executions.js';
 import { IoRelay } from '../execution/io-relay.js';
 import { LogStore } from '../execution/logs.js';
 import { MessageService } from '../execution/messages.js';
-import { LeaseWatch, reap, recover, type RecoveryDeps } from '../execution/recovery.js';
+import { reap, recover, type RecoveryDeps } from '../execution/recovery.js';
 import { Reports } from '../execution/reports.js';
 import { ActivityStats } from '../execution/activity.js';
 import { LogFollower } from '../execution/log-follow.js';
@@ -40,6 +40,7 @@ import type { ContainerRuntime } from '../runtime/runtime.js';
 import { keys } from '../store/keys.js';
 import { LevelStore } from '../store/level-store.js';
 import { UNCHANGED, type Store } from '../store/store.js';
+import { UnchangedFor } from '../util/unchanged-for.js';
 import type { EngineContext } from './context.js';
 import { soleLeader, type Leadership } from './leadership.js';
 import { NodeRegistry } from './nodes.js';
@@ -116,8 +117,8 @@ export class Abaco {
   private readonly logs: LogStore;
   private readonly runner: Runner;
   private readonly payloads: BinaryPayloads;
-  /** The reaper's watch of lease expiries (see LeaseWatch). */
-  private readonly leaseWatch = new LeaseWatch();
+  /** The reaper's watch of lease expiries (see `reap`). */
+  private readonly leaseExpiries = new UnchangedFor<number>();
   private readonly timers: NodeJS.Timeout[] = [];
 
   private constructor(
@@ -272,7 +273,7 @@ export class Abaco {
   private async reap(recovery: RecoveryDeps): Promise<void> {
     const lost = await this.parts.node.lost();
     if (lost.size > 0) this.ctx.log.warn({ nodes: [...lost] }, 'nodes lost: settling their workers');
-    await reap(this.ctx, recovery, lost, this.leaseWatch);
+    await reap(this.ctx, recovery, lost, this.leaseExpiries);
     await this.parts.node.forget(lost);
   }
 

@@ -5,6 +5,7 @@ import { LEAVING_STATUSES, type Worker } from '../model/worker.js';
 import { authorize } from '../registry/access.js';
 import { keys } from '../store/keys.js';
 import { UNCHANGED } from '../store/store.js';
+import { UnchangedFor } from '../util/unchanged-for.js';
 import type { EngineContext } from './context.js';
 import type { Leadership } from './leadership.js';
 
@@ -33,8 +34,8 @@ export interface NodeIdentity {
  */
 export class NodeRegistry {
   private readonly incarnation = newId();
-  /** The leader's watch of the other nodes: the heartbeat each last showed, and since when (this node's clock). */
-  private watched = new Map<string, { heartbeat: string; since: number }>();
+  /** The leader's watch of the other nodes' heartbeats: how long each has shown the same one. */
+  private readonly watched = new UnchangedFor<string>();
   private started = '';
   private timer: NodeJS.Timeout | undefined;
   private beating: Promise<void> = Promise.resolve();
@@ -62,7 +63,7 @@ export class NodeRegistry {
     this.started = this.ctx.now().toISOString();
     await this.beat();
     this.me.leadership.onChange(() => {
-      this.watched.clear();
+      this.watched.forget();
       void this.beat();
     });
     this.timer = setInterval(() => void this.beat(), this.ctx.settings.heartbeatIntervalMs);
@@ -108,19 +109,14 @@ export class NodeRegistry {
       const beats = new Map<string, ClusterNode | undefined>();
       for await (const [, node] of this.ctx.store.scan<ClusterNode>(keys.allNodes)) beats.set(node.id, node);
       for await (const [, worker] of this.ctx.store.scan<Worker>(keys.allWorkers)) if (!beats.has(worker.hostId)) beats.set(worker.hostId, undefined);
-      const now = this.ctx.now().getTime();
-      const watched = new Map<string, { heartbeat: string; since: number }>();
+      const look = this.watched.round(this.ctx.now().getTime());
       for (const [id, node] of beats) {
         if (id === this.me.id) continue;
-        const heartbeat = node?.heartbeat ?? '';
-        const seen = this.watched.get(id);
-        const since = seen?.heartbeat === heartbeat ? seen.since : now;
-        watched.set(id, { heartbeat, since });
-        if ((!node || !this.fresh(node)) && now - since >= this.staleMs) lost.add(id);
+        const unchangedMs = look(id, node?.heartbeat ?? '');
+        if ((!node || !this.fresh(node)) && unchangedMs >= this.staleMs) lost.add(id);
       }
-      this.watched = watched;
     } catch (e) {
-      this.watched.clear();
+      this.watched.forget();
       throw e;
     }
     return lost;
@@ -129,9 +125,9 @@ export class NodeRegistry {
   /** Removes the records of lost nodes, unless one beat again meanwhile. */
   async forget(lost: Iterable<string>): Promise<void> {
     for (const id of lost) {
-      const heartbeat = this.watched.get(id)?.heartbeat;
+      const heartbeat = this.watched.value(id);
       await this.ctx.store.update<ClusterNode>(keys.node(id), (node) => (node && node.heartbeat !== heartbeat ? UNCHANGED : undefined));
-      this.watched.delete(id);
+      this.watched.forget(id);
     }
   }
 

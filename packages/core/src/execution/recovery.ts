@@ -5,6 +5,7 @@ import type { Execution } from '../model/execution.js';
 import type { Nonce } from '../model/nonce.js';
 import type { Worker } from '../model/worker.js';
 import { keys } from '../store/keys.js';
+import type { UnchangedFor } from '../util/unchanged-for.js';
 import type { LogStore } from './logs.js';
 import type { BinaryPayloads } from './payloads.js';
 import { NODE_LOST, type Runner } from './runner.js';
@@ -66,36 +67,16 @@ export async function recover(ctx: EngineContext, deps: RecoveryDeps, options: {
  * whose heartbeat stopped) as a node's health check settles its own dead workers, and every lease
  * that lapsed (its holder stopped extending it), whoever holds it: executions they had started end
  * as ERROR "the node running this execution was lost". Tokens and logs are cleaned only when
- * something was dead.
+ * something was dead. A lease is taken for lapsed once its expiry has not moved for a whole time to
+ * live by this node's own clock (`expiries`, kept from pass to pass; its holder extends it at every
+ * heartbeat): expiries are written by the database's clock, and comparing them with this node's
+ * would take a skew between the clocks for a lapse, and a database that was away for longer than a
+ * time to live (no extension could be written meanwhile) for the death of every holder.
  */
-export async function reap(ctx: EngineContext, deps: RecoveryDeps, lostNodes: ReadonlySet<string>, leases: LeaseWatch): Promise<void> {
-  const lapsed = leases.pass(ctx.now().getTime(), ctx.settings.leaseTtlMs);
+export async function reap(ctx: EngineContext, deps: RecoveryDeps, lostNodes: ReadonlySet<string>, expiries: UnchangedFor<number>): Promise<void> {
+  const look = expiries.round(ctx.now().getTime());
+  const lapsed = (lease: Lease) => lease.expiresAt !== null && look(`${lease.seq} ${lease.token}`, lease.expiresAt) >= ctx.settings.leaseTtlMs;
   await settle(ctx, deps, { worker: (worker) => lostNodes.has(worker.hostId), lease: lapsed, reason: NODE_LOST }, { onlyIfDead: true });
-}
-
-/**
- * The reaper's watch of the leases it sees: a lease is taken for lapsed once its expiry has not moved
- * for a whole time to live by this node's own clock (its holder extends it at every heartbeat).
- * Expiries are written by the database's clock: comparing them with this node's would take a skew
- * between the clocks for a lapse, and a database that was away for longer than a time to live (no
- * extension could be written meanwhile) for the death of every holder.
- */
-export class LeaseWatch {
-  private seen = new Map<string, { expiresAt: number; since: number }>();
-
-  /** The test of one pass at `now` (this node's clock); leases not looked at in a pass are forgotten. */
-  pass(now: number, ttlMs: number): (lease: Lease) => boolean {
-    const before = this.seen;
-    this.seen = new Map();
-    return (lease) => {
-      if (lease.expiresAt === null) return false;
-      const key = `${lease.seq} ${lease.token}`;
-      const last = before.get(key);
-      const watched = last && last.expiresAt === lease.expiresAt ? last : { expiresAt: lease.expiresAt, since: now };
-      this.seen.set(key, watched);
-      return now - watched.since >= ttlMs;
-    };
-  }
 }
 
 /**
