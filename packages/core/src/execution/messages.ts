@@ -8,13 +8,12 @@ import type { Actor } from '../model/actor.js';
 import type { ContentType, Execution, QueuedMessage } from '../model/execution.js';
 import { reachActor } from '../registry/access.js';
 import { isHostLoaderVariable } from '../runtime/host-env.js';
-import { indexOps, withIndex } from '../search/execution-index.js';
+import { changeOps, withIndex } from '../search/execution-index.js';
 import { GroupCommit } from '../store/group-commit.js';
 import { keys } from '../store/keys.js';
 import { UNCHANGED } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
 import type { LogStore } from './logs.js';
-import { activityOps } from './activity.js';
 import type { BinaryPayloads } from './payloads.js';
 import type { ResultQueue } from './results.js';
 
@@ -135,8 +134,7 @@ export class MessageService {
     const message: QueuedMessage = { executionId: id, contentType, text, ...binary, env, executor, sender: options.sender, synchronous: options.synchronous ?? false };
     await this.deps.inbox.push(actor.dbId, message, [
       { type: 'put', key: keys.execution(actor.tenant, actor.id, id), value: execution },
-      ...indexOps(undefined, execution),
-      ...activityOps(undefined, execution),
+      ...changeOps(undefined, execution),
     ]);
     await this.queued.submit(actor.dbId, actor);
     return execution;

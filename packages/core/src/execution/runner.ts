@@ -9,7 +9,7 @@ import type { ConfigRegistry } from '../registry/configs.js';
 import type { NonceRegistry } from '../registry/nonces.js';
 import type { StateStore } from '../registry/state.js';
 import type { BindMount, ContainerRuntime, ContainerSpec, ExitInfo, RunningContainer } from '../runtime/runtime.js';
-import { indexOps, withIndex } from '../search/execution-index.js';
+import { changeOps, withIndex } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
 import { UNCHANGED, type BatchOp } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
@@ -17,7 +17,6 @@ import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
 import { fileOwner, type IoRelay } from './io-relay.js';
 import type { LogStore } from './logs.js';
-import { activityOps } from './activity.js';
 import type { BinaryPayloads } from './payloads.js';
 import type { ResultQueue } from './results.js';
 import { parseMemory } from './memory.js';
@@ -222,7 +221,7 @@ export class Runner {
       finalState: exit.finalState,
     };
     // A lease taken back meanwhile (the execution settled as lost) is not acknowledged: its record is the settler's.
-    if (await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...indexOps(execution, finished), ...activityOps(execution, finished), ...logOps])) await this.announce(actor, finished);
+    if (await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...changeOps(execution, finished), ...logOps])) await this.announce(actor, finished);
   }
 
   /** Records an execution as ERROR with its reason (and its whole log, `logOps`, when it has one), and acknowledges its message, atomically. */
@@ -233,7 +232,7 @@ export class Runner {
       return;
     }
     const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
-    if (await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...indexOps(execution, failed), ...activityOps(execution, failed), ...logOps])) await this.announce(actor, failed);
+    if (await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...changeOps(execution, failed), ...logOps])) await this.announce(actor, failed);
   }
 
   private async announce(actor: Actor, execution: Execution): Promise<void> {

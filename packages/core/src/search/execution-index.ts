@@ -13,8 +13,8 @@ import { Tally } from '../store/tally.js';
  * - by actor, then status: `t/<tenant>/xa/<actorId>/<status>/<messageReceivedTime>/<id>`.
  * Each actor has a tally (store/tally.ts) of its executions: how many, in all and by status, and the
  * sums of their CPU, IO and runtime. Entries and tally are written in the same atomic batch as the
- * execution record: whoever writes an execution writes `indexOps(before, after)` (or returns
- * `withIndex` from a store update) with it. Receive
+ * execution record: whoever writes an execution writes `changeOps(before, after)` (index, tally and
+ * activity counters; or returns `withIndex` from a store update) with it. Receive
  * times are as the engine writes them (`toISOString`), so their order as text is their order in time.
  */
 
@@ -81,9 +81,18 @@ function tallyOps(before: Execution | undefined, after: Execution | undefined): 
   return Tally.deltaOps(executionTally(e.tenant, e.actorId), delta);
 }
 
-/** For `store.update` of an execution: the new record with its index writes. */
+/**
+ * Every write that goes with an execution's change from `before` to `after` beside its record: its
+ * index entries and tally (`indexOps`) and its activity counters (execution/activity.ts). Not
+ * `indexOps` alone, which building the index replays over executions already counted in activity.
+ */
+export function changeOps(before: Execution | undefined, after: Execution | undefined): BatchOp[] {
+  return [...indexOps(before, after), ...activityOps(before, after)];
+}
+
+/** For `store.update` of an execution: the new record with the writes that go with its change. */
 export function withIndex(before: Execution, after: Execution): WithWrites<Execution> {
-  return new WithWrites(after, [...indexOps(before, after), ...activityOps(before, after)]);
+  return new WithWrites(after, changeOps(before, after));
 }
 
 /** What the key of an entry (of either layout) tells. Searches read many: cut by position, not split. */
