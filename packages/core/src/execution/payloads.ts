@@ -7,6 +7,7 @@ import type { EngineContext } from '../engine/context.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution, QueuedMessage } from '../model/execution.js';
 import { keys } from '../store/keys.js';
+import type { BatchOp } from '../store/store.js';
 
 /** The bytes of a binary message: in memory, or in a file the engine takes over. */
 export type BinaryInput = { data: Buffer } | { file: string };
@@ -14,7 +15,7 @@ export type BinaryInput = { data: Buffer } | { file: string };
 /** Bytes in one chunk record of a payload kept in the store (base64 in the record). */
 export const PAYLOAD_CHUNK_BYTES = 256 * 1024;
 
-/** What a payload kept in the store records at its head: written before its chunks, so a sweep finds any it left. */
+/** What a payload kept in the store records at its head: written with each chunk, so a sweep finds any it left. */
 interface PayloadHead {
   bytes: number;
   chunks: number;
@@ -53,19 +54,18 @@ export class BinaryPayloads {
       return { binaryPath: path };
     }
     const head = keys.payload(actor.tenant, actor.id, executionId);
-    await this.ctx.store.batch([{ type: 'put', key: head, value: { bytes: 0, chunks: 0, written: this.ctx.now().toISOString() } satisfies PayloadHead }]);
     let bytes = 0;
     let chunks = 0;
+    // With each chunk its head, which says when the payload was last written to: a sweep never takes bytes still coming for stale.
+    const headOp = (): BatchOp => ({ type: 'put', key: head, value: { bytes, chunks, written: this.ctx.now().toISOString() } satisfies PayloadHead });
     const source: Iterable<Buffer> | AsyncIterable<Buffer> = 'data' in input ? chunksOf(input.data) : createReadStream(input.file, { highWaterMark: PAYLOAD_CHUNK_BYTES });
     for await (const chunk of source) {
+      const key = keys.payloadChunk(actor.tenant, actor.id, executionId, chunks);
       bytes += chunk.length;
-      // The head says when it was last written to: a sweep never takes bytes still coming for stale.
-      await this.ctx.store.batch([
-        { type: 'put', key: keys.payloadChunk(actor.tenant, actor.id, executionId, chunks++), value: chunk.toString('base64') },
-        { type: 'put', key: head, value: { bytes, chunks, written: this.ctx.now().toISOString() } satisfies PayloadHead },
-      ]);
+      chunks++;
+      await this.ctx.store.batch([{ type: 'put', key, value: chunk.toString('base64') }, headOp()]);
     }
-    await this.ctx.store.batch([{ type: 'put', key: head, value: { bytes, chunks, written: this.ctx.now().toISOString() } satisfies PayloadHead }]);
+    if (chunks === 0) await this.ctx.store.batch([headOp()]); // an empty message
     if ('file' in input) await unlink(input.file);
     return { binaryPath: null, binaryStored: true };
   }
