@@ -38,7 +38,6 @@ const START_TOPIC = 'workers/start';
 /** How long the nodes' places read from the store serve (ms). */
 const PLACES_MAX_AGE_MS = 1000;
 
-
 /**
  * The workers of every actor: their records (with upstream's statuses) and, in this process, the
  * loop each runs: lease the next message of its actor's inbox, run it, repeat. A stateful actor
