@@ -188,3 +188,42 @@ t.test('a queued message is found as SUBMITTED, and once purged as ERROR', async
   const index = await indexAgainstRecords(abaco.ctx.store);
   t.same(index.found, index.wanted);
 });
+
+t.test('an execution whose status changes while the index is read, one status after another, is listed and found once', async (t) => {
+  // A real store; only the moment of the change is forced: the execution moves on just before each next status is read.
+  const real = await LevelStore.memory();
+  let beforeScan = async (_prefix: string) => {};
+  const store = new Proxy(real, {
+    get: (target, prop) => {
+      if (prop === 'scan') {
+        return async function* (prefix: string, options?: object) {
+          await beforeScan(prefix);
+          yield* target.scan(prefix, options);
+        };
+      }
+      const value: unknown = Reflect.get(target, prop);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  }) as Store;
+  const abaco = await engine(t, { store }); // no runtime: the message stays queued until moved by hand
+  const actor = await abaco.actors.create(alice, { image: 'x/y' });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'x' });
+  const key = keys.execution('TACC', actor.id, execution.id);
+  const movesOnAt = (...prefixes: string[]) => {
+    const next: Record<string, Execution['status']> = { RUNNING: 'RUNNING', COMPLETE: 'COMPLETE' };
+    beforeScan = async (prefix) => {
+      const status = next[prefix.split('/').at(-2)!];
+      if (!prefixes.some((p) => prefix.startsWith(p)) || !status) return;
+      delete next[status];
+      await real.update<Execution>(key, (e) => withIndex(e!, { ...e!, status }));
+    };
+  };
+  movesOnAt(keys.executionsOfActorByStatus('TACC', actor.id));
+  const listed = (await abaco.executions.list(alice, actor.id)).executions;
+  t.same(listed.map((e) => [e.id, e.status]), [[execution.id, 'COMPLETE']], 'seen as SUBMITTED, RUNNING and COMPLETE, listed once');
+
+  await real.update<Execution>(key, (e) => withIndex(e!, { ...e!, status: 'SUBMITTED' }));
+  movesOnAt(keys.executionsByStatus('TACC'), keys.executionsOfActorByStatus('TACC', actor.id));
+  const found = await abaco.search.search(alice, 'executions', { 'status.in': '["SUBMITTED", "RUNNING", "COMPLETE"]' });
+  t.same([ids(found), found.metadata.totalCount], [[execution.id], 1], 'found and counted once');
+});

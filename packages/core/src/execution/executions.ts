@@ -4,7 +4,7 @@ import { BadRequestError } from '../errors.js';
 import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import { reachActor } from '../registry/access.js';
-import { EXECUTION_STATUSES, readEntry, readExecutionTally, type IndexedExecution } from '../search/execution-index.js';
+import { EXECUTION_STATUSES, firstSightings, readEntry, readExecutionTally, type IndexedExecution } from '../search/execution-index.js';
 import { SEARCH_DEFAULT_LIMIT } from '../search/query.js';
 import { keys } from '../store/keys.js';
 import { topics, type Bus } from '../bus/bus.js';
@@ -46,9 +46,13 @@ export class ExecutionService {
   /** The `limit` executions received last, oldest first: the last of each status in the index, merged, then read. */
   private async recent(actor: Actor, limit: number): Promise<Execution[]> {
     const entries: IndexedExecution[] = [];
+    const unseen = firstSightings();
     for (const status of EXECUTION_STATUSES) {
       const prefix = `${keys.executionsOfActorByStatus(actor.tenant, actor.id)}${status}/`;
-      for await (const [key] of this.ctx.store.scan(prefix, { reverse: true, limit })) entries.push(readEntry(key));
+      for await (const [key] of this.ctx.store.scan(prefix, { reverse: true, limit })) {
+        const entry = readEntry(key);
+        if (unseen(entry)) entries.push(entry);
+      }
     }
     const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
     entries.sort((a, b) => byCodeUnit(a.messageReceivedTime, b.messageReceivedTime) || byCodeUnit(a.id, b.id));

@@ -104,6 +104,22 @@ export function readEntry(key: string): IndexedExecution {
   return part(1) === 'xs' ? { tenant, status: a, messageReceivedTime: b, actorId: c, id } : { tenant, actorId: a, status: b, messageReceivedTime: c, id };
 }
 
+/**
+ * A read of the index one status after another (each read its own snapshot) meets an execution
+ * whose status changes between two of them twice: in its old status and in its new one. Statuses
+ * are read in the order executions go through them (`EXECUTION_STATUSES`), so the answer of this
+ * filter lets the first sighting of each execution through, and drops the next.
+ */
+export function firstSightings(): (entry: IndexedExecution) => boolean {
+  const moving = new Set<string>();
+  return (entry) => {
+    const key = `${entry.actorId}/${entry.id}`;
+    if (moving.has(key)) return false;
+    if (entry.status === 'SUBMITTED' || entry.status === 'RUNNING') moving.add(key);
+    return true;
+  };
+}
+
 /** Removes the entries and the tally of an actor's executions (when the actor is deleted). */
 export async function clearActorIndex(store: Store, tenant: string, actorId: string): Promise<void> {
   await new Tally(store).clear(executionTally(tenant, actorId));

@@ -1,6 +1,6 @@
 import { keys } from '../store/keys.js';
 import type { Store } from '../store/store.js';
-import { EXECUTION_STATUSES, readEntry, type IndexedExecution } from './execution-index.js';
+import { EXECUTION_STATUSES, firstSightings, readEntry, type IndexedExecution } from './execution-index.js';
 import { matches } from './match.js';
 import type { Condition } from './query.js';
 
@@ -43,12 +43,14 @@ export interface IndexCut {
  * entries: one ordered read per actor and status) or for the whole tenant (one read per status,
  * every actor's entries). With a `cut`, each read (one status, of the tenant or an actor) ends after
  * `enough` accepted entries, and the entries received at the same time as the last of them: the
- * first `enough` in the search's order (time, then actor, then id) are among those.
+ * first `enough` in the search's order (time, then actor, then id) are among those. An execution
+ * whose status changed between two reads is given once (`firstSightings`).
  */
 export async function* readIndex(store: Store, tenant: string, range: IndexRange, actorIds: string[] | 'tenant', chunk: number, cut?: IndexCut): AsyncIterable<IndexedExecution[]> {
   const roots = actorIds === 'tenant' ? [keys.executionsByStatus(tenant)] : actorIds.map((id) => keys.executionsOfActorByStatus(tenant, id));
   const whole = !cut && range.statuses.length === EXECUTION_STATUSES.length && range.from === undefined && range.to === undefined;
   const reads = roots.flatMap((root) => (whole ? [root] : range.statuses.map((status) => `${root}${status}/`)));
+  const unseen = firstSightings();
   let entries: IndexedExecution[] = [];
   for (const prefix of reads) {
     let accepted = 0;
@@ -56,6 +58,7 @@ export async function* readIndex(store: Store, tenant: string, range: IndexRange
     for await (const [key] of store.scan(prefix, whole || range.from === undefined ? {} : { after: prefix + range.from })) {
       const entry = readEntry(key);
       if (range.to !== undefined && entry.messageReceivedTime > range.to) break;
+      if (!unseen(entry)) continue;
       if (cut) {
         if (!cut.accept(entry)) continue;
         if (accepted >= cut.enough && entry.messageReceivedTime !== last) break;
