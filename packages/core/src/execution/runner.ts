@@ -55,7 +55,8 @@ export class Runner {
     private readonly deps: RunnerDeps,
   ) {}
 
-  async run(actor: Actor, workerId: string, lease: Lease): Promise<RunOutcome> {
+  /** `askedAt`: when the lease was asked for (`performance.now()`), which tells whether it may need extending yet. */
+  async run(actor: Actor, workerId: string, lease: Lease, askedAt: number): Promise<RunOutcome> {
     const { message } = lease;
     const execKey = keys.execution(actor.tenant, actor.id, message.executionId);
     const execution = await this.ctx.store.get<Execution>(execKey);
@@ -74,21 +75,26 @@ export class Runner {
       void container?.kill();
     });
     let claimed = false;
+    let resultsOpened = false;
+    let resultsClosed: Promise<void> | undefined;
+    const closeResults = () => (resultsClosed ??= this.deps.relay.closeResults(`r-${execution.id}`));
     try {
-      // RUNNING before the container starts: if the engine dies from here on, recovery ends the
-      // execution as ERROR and never runs it again (its container may have started and had effects).
-      // Only while this worker still holds the lease (it may have stalled past its time to live).
-      claimed = (await this.deps.inbox.extend(actor.dbId, lease, this.ctx.settings.leaseTtlMs)) && (await this.markRunning(execKey, workerId));
-      if (!claimed) return await this.settleTaken(actor, lease, execKey, await this.ctx.store.get<Execution>(execKey));
       const user = this.containerUser(actor, message);
-      const binary = await this.deps.payloads.localFile(actor, message);
-      // The helper's sockets and the records the context needs, all at once.
-      const [state, configs] = await Promise.all([
+      // The results socket is bound and the records the context needs are read while the message is claimed.
+      resultsOpened = true;
+      const prepared = Promise.all([
         this.deps.state.current(actor),
         this.deps.configs.configsFor(actor),
         this.deps.relay.openResults(`r-${execution.id}`, socketPath, fileOwner(user), (data) => {
           pendingResults.push(this.deps.results.push(actor, execution.id, data));
         }),
+      ]);
+      prepared.catch(() => {}); // seen below, unless the message is not claimed
+      claimed = await this.claim(actor, lease, execKey, workerId, askedAt);
+      if (!claimed) return await this.settleTaken(actor, lease, execKey, await this.ctx.store.get<Execution>(execKey));
+      const binary = await this.deps.payloads.localFile(actor, message);
+      const [[state, configs]] = await Promise.all([
+        prepared,
         binary !== undefined && this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, binary, fileOwner(user)),
         actor.token && this.deps.nonces.issueExecutionToken(actor, execution.id).then((issued) => (token = issued)),
       ]);
@@ -118,19 +124,20 @@ export class Runner {
       await Promise.race([logsRead, new Promise((resolve) => setTimeout(resolve, LOGS_GRACE_MS).unref())]);
       await cidWritten;
       const usage = await running.usage();
-      await this.deps.relay.closeResults(`r-${execution.id}`);
+      await closeResults();
       await Promise.all(pendingResults);
       await this.finalize(actor, lease, execKey, exit, usage, await log.finishOps(this.deps.logs.ttlSeconds(actor)));
       return 'finished';
     } catch (e) {
       const reason = (e as Error).message;
       this.ctx.log.warn({ err: e, execution: execution.id }, 'execution failed');
-      await this.deps.relay.closeResults(`r-${execution.id}`).catch(() => {});
+      await closeResults().catch(() => {});
       const failure = container ? `Execution failed: ${reason}` : `Could not start the container: ${reason}`;
       log.append(`${failure}\n`);
       await this.fail(actor, lease, execKey, failure, await log.finishOps(this.deps.logs.ttlSeconds(actor)));
       return container ? 'finished' : 'start-failed';
     } finally {
+      if (resultsOpened) await closeResults().catch(() => {}); // not claimed: the socket bound meanwhile goes
       await stopHalt();
       if (token) await this.deps.nonces.revokeExecutionToken(actor, token);
       if (claimed && (message.binaryPath !== null || message.binaryStored)) {
@@ -185,6 +192,21 @@ export class Runner {
     if (execution?.status === 'RUNNING') await this.fail(actor, lease, key, NODE_LOST);
     else await this.deps.inbox.ack(actor.dbId, lease);
     return 'skipped';
+  }
+
+  /**
+   * Claims a leased message for this worker: its execution RUNNING before the container starts (if
+   * the engine dies from here on, recovery ends it as ERROR and never runs it again: its container
+   * may have started and had effects), only while this worker still holds the lease (it may have
+   * stalled past its time to live), which is extended first. A lease asked for less than half a
+   * time to live ago needs no extension to be sure of: nothing takes a lease back before it has
+   * gone a whole time to live unextended (the reaper watches for that long; a lease expires that long
+   * after it was written, which was after it was asked for).
+   */
+  private async claim(actor: Actor, lease: Lease, execKey: string, workerId: string, askedAt: number): Promise<boolean> {
+    const { leaseTtlMs } = this.ctx.settings;
+    const fresh = performance.now() - askedAt < leaseTtlMs / 2;
+    return (fresh || (await this.deps.inbox.extend(actor.dbId, lease, leaseTtlMs))) && (await this.markRunning(execKey, workerId));
   }
 
   /**
