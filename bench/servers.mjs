@@ -19,7 +19,9 @@ if (process.argv[2] === 'serve') await serve(process.argv[3], JSON.parse(process
  * the actor has a worker at each one).
  */
 export async function startServer(kind, command = ['sleep', '3600']) {
-  const child = fork(new URL(import.meta.url).pathname, ['serve', kind, JSON.stringify(command)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc'] });
+  // ABACO_BENCH_PROFILE=<folder>: each server writes a CPU profile of its main thread there when it stops.
+  const profile = process.env.ABACO_BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ABACO_BENCH_PROFILE}`] : [];
+  const child = fork(new URL(import.meta.url).pathname, ['serve', kind, JSON.stringify(command)], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: ['--expose-gc', ...profile] });
   const { url, path } = await next(child);
   const ask = async (what) => (child.send(what), next(child));
   return {
