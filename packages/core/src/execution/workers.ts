@@ -220,10 +220,11 @@ export class WorkerPool {
 
   /** Asks a worker to stop after its current execution; its record goes once it has. */
   async stop(actor: Actor, workerId: string): Promise<void> {
-    const worker = await this.setStatus(actor, workerId, 'SHUTDOWN_REQUESTED');
+    // The loop is told first: a status it writes after (BUSY, READY) then never covers the request.
     const loop = this.loops.get(workerId);
-    if (loop) loop.stop();
-    else await this.stopElsewhere(actor, workerId, worker, false);
+    void loop?.stop();
+    const worker = await this.setStatus(actor, workerId, 'SHUTDOWN_REQUESTED');
+    if (!loop) await this.stopElsewhere(actor, workerId, worker, false);
   }
 
   /**
@@ -334,8 +335,9 @@ class WorkerLoop {
     } catch (e) {
       const message = (e as Error).message;
       await this.pool.setStatus(actorRef, worker.id, 'ERROR', { statusMessage: message });
-      await this.pool.setActorStatus(actor, 'ERROR', message);
+      // gone before the actor shows ERROR: whoever sees the actor's error sees no worker left
       await this.pool.remove(actorRef, worker.id);
+      await this.pool.setActorStatus(actor, 'ERROR', message);
       return;
     }
     await this.pool.setStatus(actorRef, worker.id, 'CREATING CONTAINER');
