@@ -8,6 +8,7 @@ import type { Actor } from '../model/actor.js';
 import type { Alias } from '../model/alias.js';
 import { validateInput } from '../model/validate.js';
 import { keys } from '../store/keys.js';
+import type { BatchOp } from '../store/store.js';
 import { allowed, authorize, reachActor, resolveActor } from './access.js';
 
 /** What a nonce is made for: an actor (by id or alias, as a route names it) or an alias itself. */
@@ -69,7 +70,12 @@ export class NonceRegistry {
   }
 
   async revokeExecutionToken(actor: Actor, tokenId: string): Promise<void> {
-    await this.ctx.store.batch([{ type: 'del', key: keys.nonce(actor.tenant, tokenId) }]);
+    await this.ctx.store.batch(this.revokeOps(actor, tokenId));
+  }
+
+  /** The write that revokes an execution's access token, for a batch that ends the execution. */
+  revokeOps(actor: Actor, tokenId: string): BatchOp[] {
+    return [{ type: 'del', key: keys.nonce(actor.tenant, tokenId) }];
   }
 
   async list(who: Identity, target: NonceTarget): Promise<Nonce[]> {
