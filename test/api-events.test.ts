@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { finishedOverHttp, startApi } from './api-helpers.js';
+import { until } from './serve-helpers.js';
 
 t.test('events reach a webhook; cron registration; metrics', async (t) => {
   const events: { event_type: string; execution_id?: string }[] = [];
@@ -18,7 +19,8 @@ t.test('events reach a webhook; cron registration; metrics', async (t) => {
   const actor = (await api.call('POST', '/actors/v2', { as: 'alice', json: { image: 'abacosamples/wc', webhook } })).json!.result;
   const sent = await api.call('POST', `/actors/v2/${actor.id}/messages`, { as: 'alice', form: { message: 'x y' } });
   await finishedOverHttp(api, actor.id, sent.json!.result.execution_id);
-  await api.abaco.drainEvents();
+  // the event is sent just after the execution is recorded COMPLETE
+  await until('the execution\'s event', async () => (await api.abaco.drainEvents(), events.length >= 2));
   t.same(events.map((e) => e.event_type), ['ACTOR_READY', 'EXECUTION_COMPLETE']);
   t.equal(events[1]!.execution_id, sent.json!.result.execution_id);
 

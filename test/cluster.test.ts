@@ -40,7 +40,8 @@ await withPostgres('abaco serve --store postgres://...', () => {
       'test/record': ['sh', '-c', `echo "$_abaco_execution_id" >> ${out}/ran`],
       'test/hold': ['sh', '-c', `while [ ! -e ${out}/go ]; do sleep 0.05; done; echo released`],
     };
-    const settings = { heartbeatIntervalMs: 300, healthCheckIntervalMs: 200, autoscaleIntervalMs: 200, workerPollMs: 200 };
+    // heartbeats a second apart: a node is taken for lost after three missed, which a busy machine never causes
+    const settings = { heartbeatIntervalMs: 1000, healthCheckIntervalMs: 200, autoscaleIntervalMs: 200, workerPollMs: 200 };
     writeFileSync(join(dir, 'abaco.json'), JSON.stringify({ runtime: 'process', adminToken: TOKEN, images, settings }));
     const schema = freshSchema();
     const store = new URL(url!);

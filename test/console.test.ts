@@ -23,7 +23,7 @@ const users = {
 /** A real server on a loopback port, actors run as host processes; closed when the test ends. */
 async function serve(t: Test): Promise<string> {
   const abaco = await Abaco.open({
-    runtime: new ProcessRuntime({ images: { 'test/greeter': ['sh', '-c', 'echo "hello $MSG"; sleep 1; echo "still here"; sleep 1; echo "goodbye"'] } }),
+    runtime: new ProcessRuntime({ images: { 'test/greeter': ['sh', '-c', 'echo "hello $MSG"; sleep 3; echo "still here"; sleep 1; echo "goodbye"'] } }),
     logger: pino({ level: 'error' }),
     settings: { autoscaleIntervalMs: 0, cronIntervalMs: 0, workerPollMs: 200 },
   });

@@ -20,7 +20,7 @@ const usersFile: NonNullable<ServerOptions['tokens']> = {
 const pat = { authorization: 'Bearer pat-token' };
 
 /** An image that prints its execution's access token, then runs long enough to be caught running. */
-const tokenImages = { ...images, 'test/token-sleep': ['sh', '-c', 'echo $_abaco_access_token; sleep 5'] };
+const tokenImages = { ...images, 'test/token-sleep': ['sh', '-c', 'echo $_abaco_access_token; sleep 60'] };
 
 /** The refusal envelope: the status, and the message when one is named. */
 const refused = (status: number, message: RegExp = /./) => ({ status, json: { status: 'error', result: null, message } });

@@ -10,7 +10,12 @@ import { ProcessRuntime } from '../src/runtime/process-runtime.js';
 import { priv } from './helpers.js';
 import { eventually, finished, images, runningEngine } from './pipeline-helpers.js';
 
-const withSleep = { ...images, 'test/sleep1': ['sh', '-c', 'sleep 1; echo "done $MSG"'] };
+const withSleep = {
+  ...images,
+  'test/sleep1': ['sh', '-c', 'sleep 1; echo "done $MSG"'],
+  // a second, then done; the message "late" runs until halted
+  'test/sleep1-late': ['sh', '-c', 'if [ "$MSG" = late ]; then sleep 60; else sleep 1; fi; echo "done $MSG"'],
+};
 const engine = (t: Parameters<typeof runningEngine>[0], options: AbacoOptions = {}) =>
   runningEngine(t, { runtime: new ProcessRuntime({ images: withSleep }), ...options, settings: { maxWorkersPerNode: 16, ...options.settings } });
 const viable = async (abaco: Abaco, actor: Actor) =>
@@ -81,7 +86,7 @@ t.test('two actors with backlogs share a small node capacity fairly', async (t) 
 t.test('idle workers go after autoscaleIdleMs and not before; a busy one stays', async (t) => {
   let now = Date.parse('2030-01-01T00:00:00Z');
   const abaco = await engine(t, { now: () => new Date(now), settings: { autoscaleIdleMs: 10_000 } });
-  const actor = await abaco.actors.create(priv, { image: 'test/sleep1', maxWorkers: 3 });
+  const actor = await abaco.actors.create(priv, { image: 'test/sleep1-late', maxWorkers: 3 });
   for (const { execution } of await send(abaco, actor, 3)) await finished(abaco, priv, actor.id, execution.id);
   await settled(abaco, actor);
   t.equal(await viable(abaco, actor), 3);
@@ -99,6 +104,7 @@ t.test('idle workers go after autoscaleIdleMs and not before; a busy one stays',
   t.equal(await viable(abaco, actor), 1);
   await eventually(async () => (await abaco.workers.list(priv, actor.id)).workers.length === 1);
   t.same((await abaco.workers.list(priv, actor.id)).workers.map((w) => w.id), [busy.id], 'the idle ones went, the busy one stayed');
+  await abaco.executions.halt(priv, actor.id, execution.id);
   t.equal((await finished(abaco, priv, actor.id, execution.id)).status, 'COMPLETE');
   await settled(abaco, actor);
   now += 10_001;

@@ -28,7 +28,7 @@ t.test('the summary lists the most recent executions, oldest first, with the tot
 
 t.test('totals follow executions through their life: counts by status, CPU, IO and runtime', async (t) => {
   const abaco = await runningEngine(t);
-  const actor = await abaco.actors.create(alice, { image: 'test/out', stateless: false }); // prints for a second: its usage is sampled
+  const actor = await abaco.actors.create(alice, { image: 'test/out', stateless: false }); // prints for a while: its usage is sampled
   const failing = await abaco.actors.create(alice, { image: 'test/fail', stateless: false });
   const ran: Execution[] = [];
   for (let i = 0; i < 2; i++) {

@@ -23,7 +23,8 @@ export const images: Record<string, string[]> = {
     'import os, socket, time\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\ns.sendto(b"early", os.environ["ABACO_ROOT"] + "/_abaco_results.sock")\nprint("sent", flush=True)\ntime.sleep(30)',
   ],
   'test/slow': ['sh', '-c', 'sleep 0.3; echo "done $MSG"'],
-  'test/out': ['sh', '-c', 'i=0; while [ $i -lt 5 ]; do echo "line $i"; i=$((i+1)); sleep 0.2; done'],
+  // prints for two seconds and a half: long enough to be seen running, on a busy machine too
+  'test/out': ['sh', '-c', 'i=0; while [ $i -lt 5 ]; do echo "line $i"; i=$((i+1)); sleep 0.5; done'],
 };
 
 /** An engine that runs actors as processes, closed when the test ends. */

@@ -170,7 +170,7 @@ t.test('an actor with token: true gets an access token for its execution, valid 
 });
 
 t.test('synchronous messages answer with the first result, or the logs, or the execution on timeout', async (t) => {
-  const abaco = await runningEngine(t, { settings: { syncTimeoutMs: 1500 } });
+  const abaco = await runningEngine(t);
   const results = await abaco.actors.create(alice, { image: 'test/results' });
   const withResult = await abaco.messages.send(alice, results.id, { kind: 'str', text: 'go' }, { synchronous: true });
   t.equal(withResult.execution.status, 'COMPLETE');
@@ -180,8 +180,9 @@ t.test('synchronous messages answer with the first result, or the logs, or the e
   const withLogs = await abaco.messages.send(alice, wc.id, { kind: 'str', text: 'one two three' }, { synchronous: true });
   t.same(withLogs.sync, { kind: 'logs', text: 'Number of words is: 3\n' });
 
-  const sleeper = await abaco.actors.create(alice, { image: 'test/sleep' });
-  const slow = await abaco.messages.send(alice, sleeper.id, { kind: 'str', text: 'z' }, { synchronous: true });
+  const impatient = await runningEngine(t, { settings: { syncTimeoutMs: 1500 } });
+  const sleeper = await impatient.actors.create(alice, { image: 'test/sleep' });
+  const slow = await impatient.messages.send(alice, sleeper.id, { kind: 'str', text: 'z' }, { synchronous: true });
   t.same(slow.sync, { kind: 'timeout' });
   t.match(slow.execution.status, /SUBMITTED|RUNNING/);
 });

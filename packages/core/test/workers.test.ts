@@ -1,4 +1,7 @@
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import t from 'tap';
 import { pino } from 'pino';
@@ -88,13 +91,19 @@ t.test('the sync hint keeps one idle worker for syncMaxIdleMs; stateful actors a
 });
 
 t.test('a new image retires the old workers; messages queued meanwhile run on the new revision', async (t) => {
-  const abaco = await runningEngine(t);
-  const actor = await abaco.actors.create(alice, { image: 'test/slow', stateless: false });
-  const first = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'one' });
+  const gate = join(mkdtempSync(join(tmpdir(), 'abaco-gate-')), 'open');
+  chmodSync(dirname(gate), 0o755); // seen by the actor's user too
+  t.teardown(() => rmSync(dirname(gate), { recursive: true, force: true }));
+  // runs until the test opens the gate: still running when the image changes, however slow the machine
+  const gated = { ...images, 'test/gated': ['sh', '-c', 'while [ ! -e "$GATE" ]; do sleep 0.05; done; echo "done $MSG"'] };
+  const abaco = await runningEngine(t, { runtime: new ProcessRuntime({ images: gated }) });
+  const actor = await abaco.actors.create(alice, { image: 'test/gated', stateless: false });
+  const first = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'one' }, { env: { GATE: gate } });
   await eventually(async () => (await abaco.executions.get(alice, actor.id, first.execution.id)).execution.status === 'RUNNING');
   const queued = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'two words' });
   const oldWorker = (await abaco.workers.list(alice, actor.id)).workers[0]!;
   await abaco.actors.update(alice, actor.id, { image: 'abacosamples/wc' });
+  writeFileSync(gate, '');
   t.equal((await finished(abaco, alice, actor.id, first.execution.id)).status, 'COMPLETE', 'the running execution finishes on the old image');
   t.equal((await abaco.executions.logs(alice, actor.id, first.execution.id)).logs, 'done one\n');
   const second = await finished(abaco, alice, actor.id, queued.execution.id);
@@ -183,7 +192,8 @@ t.test('events reach the linked actor (as a JSON message) and the webhook, in or
   const actor = await abaco.actors.create(alice, { image: 'abacosamples/wc', link: 'listener', webhook });
   const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'a b c' });
   await finished(abaco, alice, actor.id, execution.id);
-  await abaco.drainEvents();
+  // the event is sent just after the execution is recorded COMPLETE
+  await eventually(async () => (await abaco.drainEvents(), posts.length >= 2));
   t.same(posts.map((p) => p.event_type), ['ACTOR_READY', 'EXECUTION_COMPLETE']);
   t.match(posts[1], { tenant_id: 'TACC', actor_id: actor.id, actor_dbid: `TACC_${actor.id}`, execution_id: execution.id, status: 'COMPLETE', exit_code: 0, _abaco_link: 'listener', _abaco_webhook: webhook, _abaco_username: 'Abaco Event' });
   t.type(posts[1]!.event_time_utc, 'number');

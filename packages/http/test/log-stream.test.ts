@@ -7,7 +7,7 @@ import { buildServer } from '../src/server.js';
 import { MAX_BUFFERED_BYTES, MAX_STREAMS_PER_IDENTITY } from '../src/log-stream.js';
 
 const images = {
-  'test/lines': ['sh', '-c', 'echo one; sleep 0.5; echo two; sleep 0.5; echo three'],
+  'test/lines': ['sh', '-c', 'echo one; sleep 1.5; echo two; sleep 1.5; echo three'],
   'test/sleep': ['sh', '-c', 'echo started; sleep 60'],
   // 4,000,000 control characters in pieces: 24 MB of JSON (\u0001...) in the events, more than the sockets' buffers hold.
   'test/flood': ['sh', '-c', 'for i in $(seq 1 40); do head -c 100000 /dev/zero | tr "\\0" "\\1"; sleep 0.05; done'],

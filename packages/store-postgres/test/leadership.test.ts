@@ -32,7 +32,9 @@ await withPostgres('PostgreSQL leadership', () => {
   t.test('a leader whose session is lost stops leading at once; then exactly one node leads', async (t) => {
     const schema = freshSchema();
     const dbs = [await PostgresDatabase.connect(url!, { schema }), await PostgresDatabase.connect(url!, { schema })];
-    const a = await PostgresLeadership.start(dbs[0]!, { retryMs: 100, nodeId: 'node-a' });
+    // a node id no other test file running at the same time uses: its leader's session is found by it
+    const nodeA = `node-a-${schema}`;
+    const a = await PostgresLeadership.start(dbs[0]!, { retryMs: 100, nodeId: nodeA });
     const b = await PostgresLeadership.start(dbs[1]!, { retryMs: 100, nodeId: 'node-b' });
     t.teardown(async () => {
       await Promise.all([a.close(), b.close()]);
@@ -44,7 +46,7 @@ await withPostgres('PostgreSQL leadership', () => {
     const admin = new pg.Client({ connectionString: url });
     await admin.connect();
     t.teardown(() => admin.end());
-    const { rowCount } = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'abaco leader node-a'`);
+    const { rowCount } = await admin.query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = $1`, [`abaco leader ${nodeA}`]);
     t.equal(rowCount, 1, 'the leader holds its lock on a session named after its node');
     t.ok(await until(() => told.length > 0), 'the leader is told');
     t.equal(told[0], false, 'that it lost the leadership');
