@@ -78,9 +78,10 @@ export class Runner {
     let resultsOpened = false;
     let resultsClosed: Promise<void> | undefined;
     const closeResults = () => (resultsClosed ??= this.deps.relay.closeResults(`r-${execution.id}`));
-    // The access token goes in the write that ends the execution (valid only while it runs), and again
-    // at the end in case that write was not made (the lease was taken back).
+    // The access token goes in the write that ends the execution (valid only while it runs), or at the
+    // end if that write was not made (the lease was taken back).
     const revokeToken = () => (token ? this.deps.nonces.revokeOps(actor, token) : []);
+    let ended = false;
     try {
       const user = this.containerUser(actor, message);
       // The results socket is bound and the records the context needs are read while the message is claimed.
@@ -129,7 +130,7 @@ export class Runner {
       const usage = await running.usage();
       await closeResults();
       await Promise.all(pendingResults);
-      await this.finalize(actor, lease, execKey, exit, usage, [...(await log.finishOps(this.deps.logs.ttlSeconds(actor))), ...revokeToken()]);
+      ended = await this.finalize(actor, lease, execKey, exit, usage, [...(await log.finishOps(this.deps.logs.ttlSeconds(actor))), ...revokeToken()]);
       return 'finished';
     } catch (e) {
       const reason = (e as Error).message;
@@ -137,12 +138,12 @@ export class Runner {
       await closeResults().catch(() => {});
       const failure = container ? `Execution failed: ${reason}` : `Could not start the container: ${reason}`;
       log.append(`${failure}\n`);
-      await this.fail(actor, lease, execKey, failure, [...(await log.finishOps(this.deps.logs.ttlSeconds(actor))), ...revokeToken()]);
+      ended = await this.fail(actor, lease, execKey, failure, [...(await log.finishOps(this.deps.logs.ttlSeconds(actor))), ...revokeToken()]);
       return container ? 'finished' : 'start-failed';
     } finally {
       if (resultsOpened) await closeResults().catch(() => {}); // not claimed: the socket bound meanwhile goes
       await stopHalt();
-      if (token) await this.deps.nonces.revokeExecutionToken(actor, token);
+      if (token && !ended) await this.deps.nonces.revokeExecutionToken(actor, token);
       if (claimed && (message.binaryPath !== null || message.binaryStored)) {
         this.deps.relay.closeFifo(`f-${execution.id}`);
         await this.deps.payloads.drop(actor, message);
@@ -226,13 +227,13 @@ export class Runner {
     return marked;
   }
 
-  /** Records the end of an execution with what ends with it (`endOps`: its whole log, its token's revocation), and acknowledges its message, in one atomic write. */
-  private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }, endOps: BatchOp[]): Promise<void> {
+  /**
+   * Records the end of an execution with what ends with it (`endOps`: its whole log, its token's
+   * revocation), and acknowledges its message, in one atomic write; tells whether it was made.
+   */
+  private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }, endOps: BatchOp[]): Promise<boolean> {
     const execution = await this.ctx.store.get<Execution>(key);
-    if (!execution) {
-      await this.deps.inbox.ack(actor.dbId, lease, endOps);
-      return;
-    }
+    if (!execution) return this.deps.inbox.ack(actor.dbId, lease, endOps);
     const { StartedAt, FinishedAt } = exit.finalState;
     const finished: Execution = {
       ...execution,
@@ -246,18 +247,19 @@ export class Runner {
       finalState: exit.finalState,
     };
     // A lease taken back meanwhile (the execution settled as lost) is not acknowledged: its record is the settler's.
-    if (await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...changeOps(execution, finished), ...endOps])) await this.announce(actor, finished);
+    const acked = await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...changeOps(execution, finished), ...endOps]);
+    if (acked) await this.announce(actor, finished);
+    return acked;
   }
 
-  /** Records an execution as ERROR with its reason (and what ends with it, `endOps`, as for `finalize`), and acknowledges its message, atomically. */
-  async fail(actor: Actor, lease: Lease, key: string, reason: string, endOps: BatchOp[] = []): Promise<void> {
+  /** Records an execution as ERROR with its reason (and what ends with it, `endOps`, as for `finalize`), and acknowledges its message, atomically; tells whether it was made. */
+  async fail(actor: Actor, lease: Lease, key: string, reason: string, endOps: BatchOp[] = []): Promise<boolean> {
     const execution = await this.ctx.store.get<Execution>(key);
-    if (!execution) {
-      await this.deps.inbox.ack(actor.dbId, lease, endOps);
-      return;
-    }
+    if (!execution) return this.deps.inbox.ack(actor.dbId, lease, endOps);
     const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
-    if (await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...changeOps(execution, failed), ...endOps])) await this.announce(actor, failed);
+    const acked = await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...changeOps(execution, failed), ...endOps]);
+    if (acked) await this.announce(actor, failed);
+    return acked;
   }
 
   private async announce(actor: Actor, execution: Execution): Promise<void> {
