@@ -55,8 +55,7 @@ export class Runner {
     private readonly deps: RunnerDeps,
   ) {}
 
-  /** `askedAt`: when the lease was asked for (`performance.now()`), which tells whether it may need extending yet. */
-  async run(actor: Actor, workerId: string, lease: Lease, askedAt: number): Promise<RunOutcome> {
+  async run(actor: Actor, workerId: string, lease: Lease): Promise<RunOutcome> {
     const { message } = lease;
     const execKey = keys.execution(actor.tenant, actor.id, message.executionId);
     const execution = await this.ctx.store.get<Execution>(execKey);
@@ -68,6 +67,7 @@ export class Runner {
     const pendingResults: Promise<void>[] = [];
     let container: RunningContainer | undefined;
     let token: string | null = null;
+    let tokenIssued: Promise<unknown> | undefined;
     let halted = false;
     // Listen for a halt from the start: one that comes before the container is up kills it as soon as it is.
     const stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
@@ -75,32 +75,31 @@ export class Runner {
       void container?.kill();
     });
     let claimed = false;
-    let resultsOpened = false;
-    let resultsClosed: Promise<void> | undefined;
-    const closeResults = () => (resultsClosed ??= this.deps.relay.closeResults(`r-${execution.id}`));
-    // The access token goes in the write that ends the execution (valid only while it runs), or at the
-    // end if that write was not made (the lease was taken back).
-    const revokeToken = () => (token ? this.deps.nonces.revokeOps(actor, token) : []);
-    let ended = false;
+    // The access token is revoked in the write that ends the execution (valid only while it runs),
+    // or at the very end if that write was not made or came before the token (`revokedAtEnd`).
+    let revokedAtEnd: string | null = null;
+    const endOps = async () => {
+      revokedAtEnd = token;
+      return [...(await log.finishOps(this.deps.logs.ttlSeconds(actor))), ...(token ? this.deps.nonces.revokeOps(actor, token) : [])];
+    };
     try {
+      // RUNNING before the container starts: if the engine dies from here on, recovery ends the
+      // execution as ERROR and never runs it again (its container may have started and had effects).
+      // Only while this worker still holds the lease (it may have stalled past its time to live).
+      claimed = (await this.deps.inbox.extend(actor.dbId, lease, this.ctx.settings.leaseTtlMs)) && (await this.markRunning(execKey, workerId));
+      if (!claimed) return await this.settleTaken(actor, lease, execKey, await this.ctx.store.get<Execution>(execKey));
       const user = this.containerUser(actor, message);
-      // The results socket is bound and the records the context needs are read while the message is claimed.
-      resultsOpened = true;
-      const prepared = Promise.all([
+      const binary = await this.deps.payloads.localFile(actor, message);
+      if (actor.token) tokenIssued = this.deps.nonces.issueExecutionToken(actor, execution.id).then((issued) => (token = issued));
+      // The helper's sockets and the records the context needs, all at once.
+      const [state, configs] = await Promise.all([
         this.deps.state.current(actor),
         this.deps.configs.configsFor(actor),
         this.deps.relay.openResults(`r-${execution.id}`, socketPath, fileOwner(user), (data) => {
           pendingResults.push(this.deps.results.push(actor, execution.id, data));
         }),
-      ]);
-      prepared.catch(() => {}); // seen below, unless the message is not claimed
-      claimed = await this.claim(actor, lease, execKey, workerId, askedAt);
-      if (!claimed) return await this.settleTaken(actor, lease, execKey, await this.ctx.store.get<Execution>(execKey));
-      const binary = await this.deps.payloads.localFile(actor, message);
-      const [[state, configs]] = await Promise.all([
-        prepared,
         binary !== undefined && this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, binary, fileOwner(user)),
-        actor.token && this.deps.nonces.issueExecutionToken(actor, execution.id).then((issued) => (token = issued)),
+        tokenIssued,
       ]);
       if (binary !== undefined) mounts.push({ hostPath: fifoPath, containerPath: '/_abaco_binary_data', readOnly: true });
       mounts.push(...actor.mounts.map((m) => ({ hostPath: m.host_path, containerPath: m.container_path, readOnly: m.mode !== 'rw' })));
@@ -128,22 +127,22 @@ export class Runner {
       await Promise.race([logsRead, new Promise((resolve) => setTimeout(resolve, LOGS_GRACE_MS).unref())]);
       await cidWritten;
       const usage = await running.usage();
-      await closeResults();
+      await this.deps.relay.closeResults(`r-${execution.id}`);
       await Promise.all(pendingResults);
-      ended = await this.finalize(actor, lease, execKey, exit, usage, [...(await log.finishOps(this.deps.logs.ttlSeconds(actor))), ...revokeToken()]);
+      if (!(await this.finalize(actor, lease, execKey, exit, usage, await endOps()))) revokedAtEnd = null;
       return 'finished';
     } catch (e) {
       const reason = (e as Error).message;
       this.ctx.log.warn({ err: e, execution: execution.id }, 'execution failed');
-      await closeResults().catch(() => {});
+      await this.deps.relay.closeResults(`r-${execution.id}`).catch(() => {});
       const failure = container ? `Execution failed: ${reason}` : `Could not start the container: ${reason}`;
       log.append(`${failure}\n`);
-      ended = await this.fail(actor, lease, execKey, failure, [...(await log.finishOps(this.deps.logs.ttlSeconds(actor))), ...revokeToken()]);
+      if (!(await this.fail(actor, lease, execKey, failure, await endOps()))) revokedAtEnd = null;
       return container ? 'finished' : 'start-failed';
     } finally {
-      if (resultsOpened) await closeResults().catch(() => {}); // not claimed: the socket bound meanwhile goes
       await stopHalt();
-      if (token && !ended) await this.deps.nonces.revokeExecutionToken(actor, token);
+      await tokenIssued?.catch(() => {});
+      if (token && token !== revokedAtEnd) await this.deps.nonces.revokeExecutionToken(actor, token);
       if (claimed && (message.binaryPath !== null || message.binaryStored)) {
         this.deps.relay.closeFifo(`f-${execution.id}`);
         await this.deps.payloads.drop(actor, message);
@@ -196,21 +195,6 @@ export class Runner {
     if (execution?.status === 'RUNNING') await this.fail(actor, lease, key, NODE_LOST);
     else await this.deps.inbox.ack(actor.dbId, lease);
     return 'skipped';
-  }
-
-  /**
-   * Claims a leased message for this worker: its execution RUNNING before the container starts (if
-   * the engine dies from here on, recovery ends it as ERROR and never runs it again: its container
-   * may have started and had effects), only while this worker still holds the lease (it may have
-   * stalled past its time to live), which is extended first. A lease asked for less than half a
-   * time to live ago needs no extension to be sure of: nothing takes a lease back before it has
-   * gone a whole time to live unextended (the reaper watches for that long; a lease expires that long
-   * after it was written, which was after it was asked for).
-   */
-  private async claim(actor: Actor, lease: Lease, execKey: string, workerId: string, askedAt: number): Promise<boolean> {
-    const { leaseTtlMs } = this.ctx.settings;
-    const fresh = performance.now() - askedAt < leaseTtlMs / 2;
-    return (fresh || (await this.deps.inbox.extend(actor.dbId, lease, leaseTtlMs))) && (await this.markRunning(execKey, workerId));
   }
 
   /**

@@ -357,7 +357,7 @@ class WorkerLoop {
           continue;
         }
         if (!next) break;
-        const { lease, askedAt } = next;
+        const { lease } = next;
         actor = next.actor;
         if (!lease) {
           await this.idle();
@@ -371,7 +371,7 @@ class WorkerLoop {
         // BUSY is written while the execution starts (it goes first on the worker's record).
         const busy = this.pool.setStatus(actorRef, worker.id, 'BUSY');
         busy.catch(() => {}); // seen by the await below
-        const running = this.deps.runner.run(actor, worker.id, lease, askedAt);
+        const running = this.deps.runner.run(actor, worker.id, lease);
         this.killRunning = () => this.deps.bus.publish(topics.halt(actor!.dbId, lease.message.executionId), null);
         const stopBeating = this.keepLease(actor.dbId, lease);
         const outcome = await running.finally(stopBeating);
@@ -421,12 +421,11 @@ class WorkerLoop {
   }
 
   /** The actor as it is now and its next message; undefined when this worker should stop (the actor is gone, changed or failed). */
-  private async next(): Promise<{ actor: Actor; lease: Lease | undefined; askedAt: number } | undefined> {
+  private async next(): Promise<{ actor: Actor; lease: Lease | undefined } | undefined> {
     const actor = await this.actor();
     if (!actor || actor.revision !== this.worker.revision || actor.status === 'ERROR' || actor.status === 'SHUTTING_DOWN') return undefined;
-    const askedAt = performance.now();
     // A stateful actor's messages run one at a time across the cluster: the inbox leases them exclusively.
-    return { actor, lease: await this.deps.inbox.lease(actor.dbId, this.worker.id, { exclusive: !actor.stateless, ttlMs: this.ctx.settings.leaseTtlMs }), askedAt };
+    return { actor, lease: await this.deps.inbox.lease(actor.dbId, this.worker.id, { exclusive: !actor.stateless, ttlMs: this.ctx.settings.leaseTtlMs }) };
   }
 
   private actor(): Promise<Actor | undefined> {

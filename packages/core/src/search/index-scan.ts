@@ -44,13 +44,15 @@ export interface IndexCut {
  * every actor's entries). With a `cut`, each read (one status, of the tenant or an actor) ends after
  * `enough` accepted entries, and the entries received at the same time as the last of them: the
  * first `enough` in the search's order (time, then actor, then id) are among those. An execution
- * whose status changed between two reads is given once (`firstSightings`).
+ * whose status changed between two reads of a root, one status after another, is given once (`firstSightings`).
  */
 export async function* readIndex(store: Store, tenant: string, range: IndexRange, actorIds: string[] | 'tenant', chunk: number, cut?: IndexCut): AsyncIterable<IndexedExecution[]> {
   const roots = actorIds === 'tenant' ? [keys.executionsByStatus(tenant)] : actorIds.map((id) => keys.executionsOfActorByStatus(tenant, id));
   const whole = !cut && range.statuses.length === EXECUTION_STATUSES.length && range.from === undefined && range.to === undefined;
   const reads = roots.flatMap((root) => (whole ? [root] : range.statuses.map((status) => `${root}${status}/`)));
-  const unseen = firstSightings();
+  // a whole root is read in one pass, its statuses in key order (COMPLETE, ERROR, RUNNING, SUBMITTED):
+  // an execution moving on from one status to the next is never met twice there
+  const unseen = whole ? () => true : firstSightings();
   let entries: IndexedExecution[] = [];
   for (const prefix of reads) {
     let accepted = 0;
