@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import t from 'tap';
+import t, { type Test } from 'tap';
 import { pino } from 'pino';
 import { MqemitterBus } from '../src/bus/mqemitter-bus.js';
 import { Abaco } from '../src/engine/abaco.js';
@@ -12,6 +12,7 @@ import type { Inbox } from '../src/inbox/inbox.js';
 import { ProcessRuntime } from '../src/runtime/process-runtime.js';
 import type { ContainerRuntime } from '../src/runtime/runtime.js';
 import type { Execution } from '../src/model/execution.js';
+import type { Worker } from '../src/model/worker.js';
 import { keys } from '../src/store/keys.js';
 import type { Store } from '../src/store/store.js';
 import { admin, alice, bob, priv, who } from './helpers.js';
@@ -90,20 +91,28 @@ t.test('the sync hint keeps one idle worker for syncMaxIdleMs; stateful actors a
   t.equal((await abaco.workers.list(alice, stateful.id)).workers.length, 1);
 });
 
-t.test('a new image retires the old workers; messages queued meanwhile run on the new revision', async (t) => {
-  const gate = join(mkdtempSync(join(tmpdir(), 'abaco-gate-')), 'open');
-  chmodSync(dirname(gate), 0o755); // seen by the actor's user too
-  t.teardown(() => rmSync(dirname(gate), { recursive: true, force: true }));
-  // runs until the test opens the gate: still running when the image changes, however slow the machine
+/**
+ * An engine with an image `test/gated` whose executions run until the test opens their gate (a
+ * message sent with `env: gate.env`): still running at a given moment, however slow the machine.
+ */
+async function gatedEngine(t: Test): Promise<{ abaco: Abaco; gate: { env: Record<string, string>; open: () => void } }> {
+  const path = join(mkdtempSync(join(tmpdir(), 'abaco-gate-')), 'open');
+  chmodSync(dirname(path), 0o755); // seen by the actor's user too
+  t.teardown(() => rmSync(dirname(path), { recursive: true, force: true }));
   const gated = { ...images, 'test/gated': ['sh', '-c', 'while [ ! -e "$GATE" ]; do sleep 0.05; done; echo "done $MSG"'] };
   const abaco = await runningEngine(t, { runtime: new ProcessRuntime({ images: gated }) });
+  return { abaco, gate: { env: { GATE: path }, open: () => writeFileSync(path, '') } };
+}
+
+t.test('a new image retires the old workers; messages queued meanwhile run on the new revision', async (t) => {
+  const { abaco, gate } = await gatedEngine(t);
   const actor = await abaco.actors.create(alice, { image: 'test/gated', stateless: false });
-  const first = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'one' }, { env: { GATE: gate } });
+  const first = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'one' }, { env: gate.env });
   await eventually(async () => (await abaco.executions.get(alice, actor.id, first.execution.id)).execution.status === 'RUNNING');
   const queued = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'two words' });
   const oldWorker = (await abaco.workers.list(alice, actor.id)).workers[0]!;
   await abaco.actors.update(alice, actor.id, { image: 'abacosamples/wc' });
-  writeFileSync(gate, '');
+  gate.open();
   t.equal((await finished(abaco, alice, actor.id, first.execution.id)).status, 'COMPLETE', 'the running execution finishes on the old image');
   t.equal((await abaco.executions.logs(alice, actor.id, first.execution.id)).logs, 'done one\n');
   const second = await finished(abaco, alice, actor.id, queued.execution.id);
@@ -111,6 +120,21 @@ t.test('a new image retires the old workers; messages queued meanwhile run on th
   t.not(second.workerId, oldWorker.id);
   await eventually(async () => (await abaco.workers.list(alice, actor.id)).workers.every((w) => w.revision === 2));
   t.pass('only workers of the new revision are left once the old one has finished');
+});
+
+t.test("a stop written on a busy worker's record (as another node writes it, the word over the bus lost) ends the worker after its execution", async (t) => {
+  const { abaco, gate } = await gatedEngine(t);
+  const actor = await abaco.actors.create(alice, { image: 'test/gated' });
+  const { execution } = await abaco.messages.send(alice, actor.id, { kind: 'str', text: 'x' }, { env: gate.env });
+  await eventually(async () => (await abaco.executions.get(alice, actor.id, execution.id)).execution.status === 'RUNNING');
+  const [worker] = (await abaco.workers.list(alice, actor.id)).workers;
+  // @ts-expect-error the engine's private store
+  const store: Store = abaco.ctx.store;
+  await store.update<Worker>(keys.worker('TACC', actor.id, worker!.id), (w) => ({ ...w!, status: 'SHUTDOWN_REQUESTED' }));
+  gate.open();
+  t.equal((await finished(abaco, alice, actor.id, execution.id)).status, 'COMPLETE', 'its execution ends as usual');
+  await eventually(async () => !(await abaco.workers.list(alice, actor.id)).workers.some((w) => w.id === worker!.id));
+  t.pass('and the worker goes instead of taking the next message');
 });
 
 t.test('workers: list with upstream statuses, admins start more, stop one', async (t) => {

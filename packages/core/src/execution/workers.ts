@@ -369,7 +369,7 @@ class WorkerLoop {
         }
         this.running = true;
         // BUSY is written while the execution starts (it goes first on the worker's record).
-        const busy = this.pool.setStatus(actorRef, worker.id, 'BUSY');
+        const busy = this.recordStatus('BUSY');
         busy.catch(() => {}); // seen by the await below
         const running = this.deps.runner.run(actor, worker.id, lease);
         this.killRunning = () => this.deps.bus.publish(topics.halt(actor!.dbId, lease.message.executionId), null);
@@ -379,7 +379,7 @@ class WorkerLoop {
         this.killRunning = null;
         this.running = false;
         // A worker asked to stop while it ran is on its way out, not ready for another message.
-        const recorded = await this.pool.setStatus(actorRef, worker.id, this.stopping ? 'SHUTDOWN_REQUESTED' : 'READY', { lastExecutionTime: this.ctx.now().toISOString() });
+        const recorded = await this.recordStatus('READY', { lastExecutionTime: this.ctx.now().toISOString() });
         // Its record is gone: the reaper settled it while this node stalled, and has had it replaced.
         if (!recorded) break;
         startFailures = outcome === 'start-failed' ? startFailures + 1 : 0;
@@ -393,6 +393,20 @@ class WorkerLoop {
       await this.pool.setStatus(actorRef, worker.id, 'SHUTTING_DOWN');
       await this.pool.remove(actorRef, worker.id);
     }
+  }
+
+  /**
+   * Writes the status the loop is in (BUSY, READY), unless it is stopping or a stop was asked on its
+   * record (by another node, whose word over the bus may come later, or be lost): then the record
+   * keeps SHUTDOWN_REQUESTED and the loop stops after what it runs. Answers the record (undefined: gone).
+   */
+  private async recordStatus(status: 'BUSY' | 'READY', fields: Partial<Worker> = {}): Promise<Worker | undefined> {
+    const key = keys.worker(this.worker.tenant, this.worker.actorId, this.worker.id);
+    const stored = await this.ctx.store.update<Worker>(key, (w) =>
+      w ? { ...w, ...fields, status: this.stopping || w.status === 'SHUTDOWN_REQUESTED' ? 'SHUTDOWN_REQUESTED' : status } : undefined,
+    );
+    if (stored?.status === 'SHUTDOWN_REQUESTED') this.stopping = true;
+    return stored;
   }
 
   /**
