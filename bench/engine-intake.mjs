@@ -1,21 +1,14 @@
 // The engine's own part of message intake, without HTTP: 32 senders call `abaco.messages.send`
-// in-process (level on disk, one stateful actor whose worker stays busy, so every message stays
-// queued, as in intake.mjs). Prints the CPU time of the process per message (all its threads) and
-// the rate; set against intake.mjs's figures it tells the engine's cost from the HTTP layer's.
+// in-process (the engine of servers.mjs: level on disk, one stateful actor whose worker stays busy,
+// so every message stays queued, as in intake.mjs). Prints the CPU time of the process per message
+// (all its threads) and the rate; set against intake.mjs's figures it tells the engine's cost from
+// the HTTP layer's.
 // Usage: node bench/engine-intake.mjs [messages=20000] [rounds=4]
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pino } from 'pino';
-import { Abaco, ProcessRuntime, identity } from '@abaco/core';
+import { benchEngine } from './servers.mjs';
 
 const count = Number(process.argv[2] ?? 20_000);
 const rounds = Number(process.argv[3] ?? 4);
-const dataDir = mkdtempSync(join(tmpdir(), 'abaco-bench-'));
-const runtime = new ProcessRuntime({ images: { 'bench/actor': ['sleep', '3600'] } });
-const abaco = await Abaco.open({ dataDir, runtime, logger: pino({ level: 'error' }), settings: { autoscaling: false } });
-const owner = identity('bench', 'BENCH', ['user']);
-const actor = await abaco.actors.create(owner, { image: 'bench/actor', stateless: false });
+const { abaco, owner, actor, close } = await benchEngine();
 
 async function send(n) {
   let left = n;
@@ -35,5 +28,4 @@ for (let round = 0; round < rounds; round++) {
   const seconds = (performance.now() - start) / 1000;
   console.log(`${((used.user + used.system) / count).toFixed(1)} µs of CPU a message, ${Math.round(count / seconds)} msg/s`);
 }
-await abaco.close({ kill: true });
-rmSync(dataDir, { recursive: true, force: true });
+await close();

@@ -73,6 +73,28 @@ function memory() {
   return { asIs, afterGc: now() };
 }
 
+/**
+ * The engine the Abaco benches measure: level on disk in a temporary folder, the process runtime,
+ * and one stateful actor of user `bench` whose image runs `command` (by default a sleep of an hour,
+ * see `startServer`). `close` stops it, removes its folder and answers how many messages were queued.
+ */
+export async function benchEngine(command = ['sleep', '3600']) {
+  const { pino } = await import('pino');
+  const { Abaco, ProcessRuntime, identity } = await import('@abaco/core');
+  const dataDir = mkdtempSync(join(tmpdir(), 'abaco-bench-'));
+  const runtime = new ProcessRuntime({ images: { 'bench/actor': command } });
+  const abaco = await Abaco.open({ dataDir, runtime, logger: pino({ level: 'error' }), settings: { autoscaling: false } });
+  const owner = identity('bench', 'BENCH', ['user']);
+  const actor = await abaco.actors.create(owner, { image: 'bench/actor', stateless: false });
+  const close = async () => {
+    const { messages } = await abaco.messages.count(owner, actor.id);
+    await abaco.close({ kill: true });
+    rmSync(dataDir, { recursive: true, force: true });
+    return messages;
+  };
+  return { abaco, owner, actor, close };
+}
+
 async function serve(kind, command) {
   let stop;
   if (kind === 'bare') {
@@ -84,22 +106,11 @@ async function serve(kind, command) {
     process.send({ url: `http://127.0.0.1:${app.server.address().port}`, path: '/actors/x/messages' });
     stop = async () => (await app.close(), null);
   } else {
-    const { pino } = await import('pino');
-    const { Abaco, ProcessRuntime, identity } = await import('@abaco/core');
     const { startServer: listen } = await import('@abaco/http');
-    const dataDir = mkdtempSync(join(tmpdir(), 'abaco-bench-'));
-    const runtime = new ProcessRuntime({ images: { 'bench/actor': command } });
-    const abaco = await Abaco.open({ dataDir, runtime, logger: pino({ level: 'error' }), settings: { autoscaling: false } });
-    const owner = identity('bench', 'BENCH', ['user']);
-    const actor = await abaco.actors.create(owner, { image: 'bench/actor', stateless: false });
-    const { url } = await listen(abaco, { port: 0, tokens: { [TOKEN]: { user: 'bench', tenant: 'BENCH', roles: ['user'] } } });
-    process.send({ url, path: `/actors/v2/${actor.id}/messages` });
-    stop = async () => {
-      const { messages } = await abaco.messages.count(owner, actor.id);
-      await abaco.close({ kill: true });
-      rmSync(dataDir, { recursive: true, force: true });
-      return messages;
-    };
+    const engine = await benchEngine(command);
+    const { url } = await listen(engine.abaco, { port: 0, tokens: { [TOKEN]: { user: 'bench', tenant: 'BENCH', roles: ['user'] } } });
+    process.send({ url, path: `/actors/v2/${engine.actor.id}/messages` });
+    stop = engine.close;
   }
   process.on('message', async (what) => {
     if (what === 'memory') return process.send({ memory: memory() });
