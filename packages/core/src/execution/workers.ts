@@ -220,7 +220,7 @@ export class WorkerPool {
 
   /** Asks a worker to stop after its current execution; its record goes once it has. */
   async stop(actor: Actor, workerId: string): Promise<void> {
-    // The loop is told first: a status it writes after (BUSY, READY) then never covers the request.
+    // The loop is told first, so it leases nothing more meanwhile (its BUSY and READY never cover the request: `recordStatus`).
     const loop = this.loops.get(workerId);
     void loop?.stop();
     const worker = await this.setStatus(actor, workerId, 'SHUTDOWN_REQUESTED');
