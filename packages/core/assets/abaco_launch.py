@@ -17,6 +17,7 @@ Answers on stdout, each a header line "<kind> <id> <length>" and <length> bytes 
   exit {"status": exit code or -signal, "cpu": ns of CPU of the process and its waited-for children,
   "io": bytes read and written}, removed, error <text>
 """
+import ctypes
 import json
 import os
 import selectors
@@ -25,6 +26,12 @@ import signal
 import subprocess
 import sys
 import tempfile
+
+# Only root may trace this helper or open its /proc files (its pipes, its environment): it runs as
+# the user its processes run as, and they must not read other executions' commands nor forge answers.
+PR_SET_DUMPABLE = 4
+if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
+    sys.exit(f"prctl(PR_SET_DUMPABLE): {os.strerror(ctypes.get_errno())}")
 
 CHUNK = 1 << 16
 selector = selectors.DefaultSelector()

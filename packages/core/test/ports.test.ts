@@ -83,3 +83,27 @@ t.test('the process runtime never passes loader variables to the process; other 
   t.equal(seen.get('_abaco_actor_id'), 'A1');
   t.equal(seen.get('LANG'), 'C');
 });
+
+t.test("a process run as another user cannot reach its launcher (of that user): not its pipes, not its environment, not by tracing", { skip: process.getuid?.() !== 0 && 'users are switched only when the engine runs as root' }, async (t) => {
+  const probe = [
+    'import ctypes, os',
+    'launcher = os.getppid()',
+    'for path, mode in ((f"/proc/{launcher}/fd/1", "wb"), (f"/proc/{launcher}/fd/0", "rb"), (f"/proc/{launcher}/environ", "rb")):',
+    '    try:',
+    '        open(path, mode).close()',
+    '        print(path.split("/", 3)[3], "opened")',
+    '    except OSError as e:',
+    '        print(path.split("/", 3)[3], "refused" if isinstance(e, PermissionError) else e.strerror)',
+    'PTRACE_ATTACH = 16',
+    'print("trace", "refused" if ctypes.CDLL(None).ptrace(PTRACE_ATTACH, launcher, 0, 0) != 0 else "attached")',
+    'print("uid", os.getuid())',
+  ].join('\n');
+  const runtime = new ProcessRuntime({ images: { 'test/probe': ['python3', '-c', probe] } });
+  t.teardown(() => runtime.close());
+  const c = await runtime.run({ image: 'test/probe', env: {}, mounts: [], user: '65534:65534', privileged: false, labels: {} });
+  t.teardown(() => c.remove());
+  let out = '';
+  for await (const chunk of c.logs) out += chunk.text;
+  t.equal((await c.wait()).exitCode, 0, out);
+  t.equal(out, 'fd/1 refused\nfd/0 refused\nenviron refused\ntrace refused\nuid 65534\n');
+});

@@ -79,7 +79,7 @@ export class HelperProcess {
     child.on('exit', (code) => this.fail(child, new Error(`${what} exited (code ${code}).`)));
     child.stdin!.on('error', () => {}); // a helper that died is reported by 'exit'
     child.stderr!.on('data', (d: Buffer) => this.options.onStderr(d.toString()));
-    child.stdout!.on('data', (d: Buffer) => this.read(d));
+    child.stdout!.on('data', (d: Buffer) => this.read(child, d));
     this.child = child;
     this.held = true;
     this.buffered = Buffer.alloc(0);
@@ -92,17 +92,28 @@ export class HelperProcess {
     this.options.onFail(error);
   }
 
-  private read(data: Buffer): void {
+  /** Cuts frames out of the helper's output; one it does not understand ends the helper (it is killed). */
+  private read(child: ChildProcess, data: Buffer): void {
     this.buffered = this.buffered.length === 0 ? data : Buffer.concat([this.buffered, data]);
-    for (;;) {
+    while (this.child === child) {
       const eol = this.buffered.indexOf(10);
       if (eol < 0) return;
-      const [kind, id, length] = this.buffered.subarray(0, eol).toString().split(' ') as [string, string, string];
-      const size = Number(length);
+      const header = /^(\S+) (\S+) (\d{1,9})$/.exec(this.buffered.subarray(0, eol).toString());
+      if (!header) return this.reject(child, 'a malformed frame header');
+      const size = Number(header[3]);
       if (this.buffered.length < eol + 1 + size) return;
       const payload = Buffer.from(this.buffered.subarray(eol + 1, eol + 1 + size));
       this.buffered = this.buffered.subarray(eol + 1 + size);
-      this.options.onFrame(kind, id, payload);
+      try {
+        this.options.onFrame(header[1]!, header[2]!, payload);
+      } catch (e) {
+        return this.reject(child, `a frame that could not be read (${(e as Error).message})`);
+      }
     }
+  }
+
+  private reject(child: ChildProcess, what: string): void {
+    child.kill('SIGKILL');
+    this.fail(child, new Error(`${this.options.what} sent ${what}: it was stopped.`));
   }
 }
