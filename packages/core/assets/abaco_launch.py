@@ -35,7 +35,7 @@ if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
 
 CHUNK = 1 << 16
 selector = selectors.DefaultSelector()
-running = {}  # id -> pid, until reaped
+running = {}  # id -> (pid, fd of its /proc io file or None), until reaped
 roots = {}  # id -> sandbox folder, until removed
 
 
@@ -56,7 +56,7 @@ def run(ident, argv, env, work_dir, mounts):
         shutil.rmtree(root, ignore_errors=True)
         raise
     roots[ident] = root
-    running[ident] = pid
+    running[ident] = (pid, open_io(pid))
     selector.register(os.pidfd_open(pid), selectors.EVENT_READ, ("exit", ident))
     for name, fd in (("out", out), ("err", err)):
         os.set_blocking(fd, False)
@@ -82,16 +82,28 @@ def start(argv, env, cwd):
     return process.pid, out, err
 
 
+def open_io(pid):
+    """Opens the IO figures of a process while it runs: a user other than root may not open those of
+    an ended one (a zombie's /proc files belong to root), but may read them from a file opened before.
+    None when it ended already (the figures are then lost: a process that quick did next to no IO)."""
+    try:
+        return os.open(f"/proc/{pid}/io", os.O_RDONLY)
+    except OSError:
+        return None
+
+
 def exited(ident, pidfd):
     selector.unregister(pidfd)
     os.close(pidfd)
-    pid = running.pop(ident)
-    try:  # the figures of the ended process (a zombie until reaped just below)
-        with open(f"/proc/{pid}/io") as text:
-            fields = dict(line.split(": ") for line in text.read().splitlines())
-        io = int(fields["rchar"]) + int(fields["wchar"])
-    except (OSError, KeyError, ValueError):
-        io = 0
+    pid, io_fd = running.pop(ident)
+    io = 0
+    if io_fd is not None:  # the figures of the ended process (a zombie until reaped just below)
+        try:
+            fields = dict(line.split(": ") for line in os.pread(io_fd, 4096, 0).decode().splitlines())
+            io = int(fields["rchar"]) + int(fields["wchar"])
+        except (OSError, KeyError, ValueError):
+            pass
+        os.close(io_fd)
     _, status, usage = os.wait4(pid, 0)
     cpu = round((usage.ru_utime + usage.ru_stime) * 1e9)
     emit("exit", ident, json.dumps({"status": os.waitstatus_to_exitcode(status), "cpu": cpu, "io": io}).encode())
@@ -116,7 +128,7 @@ def command(line):
         elif kind == "kill":
             if ident in running:  # not reaped: its pid, the group's id, is still its own
                 try:
-                    os.killpg(running[ident], signal.SIGKILL)
+                    os.killpg(running[ident][0], signal.SIGKILL)
                 except ProcessLookupError:
                     pass
         elif kind == "remove":
