@@ -178,9 +178,9 @@ export class MessageService {
       }
       if (!execution) throw new BadRequestError(`Execution ${executionId} disappeared (its actor was deleted).`);
       if (!finished(execution)) return { execution, sync: { kind: 'timeout' } };
-      const result = await this.deps.results.pop(actor, executionId);
-      if (result) return { execution, sync: { kind: 'result', data: result } };
-      return { execution, sync: { kind: 'logs', text: await this.deps.logs.read(actor, executionId) } };
+      // The logs are read meanwhile (most executions send no result): one wait instead of two.
+      const [result, text] = await Promise.all([this.deps.results.pop(actor, executionId), this.deps.logs.read(actor, executionId)]);
+      return { execution, sync: result ? { kind: 'result', data: result } : { kind: 'logs', text } };
     } finally {
       await unsubscribe();
     }

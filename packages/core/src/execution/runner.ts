@@ -60,7 +60,9 @@ export class Runner {
     const execKey = keys.execution(actor.tenant, actor.id, message.executionId);
     const execution = await this.ctx.store.get<Execution>(execKey);
     if (!execution || execution.status !== 'SUBMITTED') return this.settleTaken(actor, lease, execKey, execution);
-    const socketPath = join(this.deps.ioDir, `${execution.id}.sock`);
+    // Each lease has a results socket of its own: a run that loses its claim closes only its own.
+    const resultsId = `r-${lease.token}`;
+    const socketPath = join(this.deps.ioDir, `${execution.id}-${lease.token}.sock`);
     const fifoPath = join(this.deps.ioDir, `${execution.id}.fifo`);
     const mounts: BindMount[] = [{ hostPath: socketPath, containerPath: '/_abaco_results.sock', readOnly: false }];
     const log = this.deps.logs.writer(actor, execution.id);
@@ -69,6 +71,7 @@ export class Runner {
     let token: string | null = null;
     let tokenIssued: Promise<unknown> | undefined;
     let halted = false;
+    let resultsBound: Promise<void> | undefined;
     // Listen for a halt from the start: one that comes before the container is up kills it as soon as it is.
     const stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
       halted = true;
@@ -83,6 +86,12 @@ export class Runner {
       return [...(await log.finishOps(this.deps.logs.ttlSeconds(actor))), ...(token ? this.deps.nonces.revokeOps(actor, token) : [])];
     };
     try {
+      const user = this.containerUser(actor, message);
+      // Bound while the message is claimed.
+      resultsBound = this.deps.relay.openResults(resultsId, socketPath, fileOwner(user), (data) => {
+        pendingResults.push(this.deps.results.push(actor, execution.id, data));
+      });
+      resultsBound.catch(() => {}); // seen by the awaits below
       // RUNNING before the container starts: if the engine dies from here on, recovery ends the
       // execution as ERROR and never runs it again (its container may have started and had effects).
       // Only while this worker still holds the lease (it may have stalled past its time to live): in
@@ -91,16 +100,13 @@ export class Runner {
       const markRunning = [{ type: 'put', key: execKey, value: started } as const, ...changeOps(execution, started)];
       claimed = await this.deps.inbox.extend(actor.dbId, lease, this.ctx.settings.leaseTtlMs, markRunning);
       if (!claimed) return await this.settleTaken(actor, lease, execKey, await this.ctx.store.get<Execution>(execKey));
-      const user = this.containerUser(actor, message);
       const binary = await this.deps.payloads.localFile(actor, message);
       if (actor.token) tokenIssued = this.deps.nonces.issueExecutionToken(actor, execution.id).then((issued) => (token = issued));
       // The helper's sockets and the records the context needs, all at once.
       const [state, configs] = await Promise.all([
         this.deps.state.current(actor),
         this.deps.configs.configsFor(actor),
-        this.deps.relay.openResults(`r-${execution.id}`, socketPath, fileOwner(user), (data) => {
-          pendingResults.push(this.deps.results.push(actor, execution.id, data));
-        }),
+        resultsBound,
         binary !== undefined && this.deps.relay.openFifo(`f-${execution.id}`, fifoPath, binary, fileOwner(user)),
         tokenIssued,
       ]);
@@ -130,19 +136,20 @@ export class Runner {
       await Promise.race([logsRead, new Promise((resolve) => setTimeout(resolve, LOGS_GRACE_MS).unref())]);
       await cidWritten;
       const usage = await running.usage();
-      await this.deps.relay.closeResults(`r-${execution.id}`);
+      resultsBound = undefined;
+      await this.deps.relay.closeResults(resultsId);
       await Promise.all(pendingResults);
       if (!(await this.finalize(actor, lease, execKey, exit, usage, await endOps()))) revokedAtEnd = null;
       return 'finished';
     } catch (e) {
       const reason = (e as Error).message;
       this.ctx.log.warn({ err: e, execution: execution.id }, 'execution failed');
-      await this.deps.relay.closeResults(`r-${execution.id}`).catch(() => {});
       const failure = container ? `Execution failed: ${reason}` : `Could not start the container: ${reason}`;
       log.append(`${failure}\n`);
       if (!(await this.fail(actor, lease, execKey, failure, await endOps()))) revokedAtEnd = null;
       return container ? 'finished' : 'start-failed';
     } finally {
+      if (resultsBound) await resultsBound.then(() => this.deps.relay.closeResults(resultsId)).catch(() => {});
       await stopHalt();
       await tokenIssued?.catch(() => {});
       if (token && token !== revokedAtEnd) await this.deps.nonces.revokeExecutionToken(actor, token);
