@@ -10,12 +10,13 @@ Commands on stdin, one JSON object per line:
       make a sandbox folder in workDir (mounts as symlinks in it), and start argv in it, in a
       session of its own, with env plus ABACO_ROOT
   {"cmd": "kill", "id"}      SIGKILL the process group of id, unless it has ended already
-  {"cmd": "remove", "id"}    remove the sandbox folder of id
+  {"cmd": "remove", "id"}    remove the sandbox folder of id (nothing is answered)
 When stdin closes, it removes the sandbox folders of the processes that ended, and exits.
 Answers on stdout, each a header line "<kind> <id> <length>" and <length> bytes of data:
   started {"pid", "root"}, out <bytes>, err <bytes>, out-end, err-end,
   exit {"status": exit code or -signal, "cpu": ns of CPU of the process and its waited-for children,
-  "io": bytes read and written}, removed, error <text>
+  "io": bytes read and written}, error <text>
+The frames made while handling what is ready at once go out in one write (one wake-up of the engine).
 """
 import ctypes
 import json
@@ -39,9 +40,19 @@ running = {}  # id -> (pid, fd of its /proc io file or None), until reaped
 roots = {}  # id -> sandbox folder, until removed
 
 
+outbox = bytearray()  # frames to write once what is ready now has been handled
+
+
 def emit(kind, ident, data=b""):
-    sys.stdout.buffer.write(f"{kind} {ident} {len(data)}\n".encode() + data)
-    sys.stdout.buffer.flush()
+    outbox.extend(f"{kind} {ident} {len(data)}\n".encode())
+    outbox.extend(data)
+
+
+def send_frames():
+    if outbox:
+        sys.stdout.buffer.write(outbox)
+        sys.stdout.buffer.flush()
+        outbox.clear()
 
 
 def run(ident, argv, env, work_dir, mounts):
@@ -135,7 +146,6 @@ def command(line):
             root = roots.pop(ident, None)
             if root is not None:
                 shutil.rmtree(root, ignore_errors=True)
-            emit("removed", ident)
     except (OSError, subprocess.SubprocessError, KeyError, ValueError, TypeError) as e:
         emit("error", ident, f"{e}".encode())
 
@@ -153,6 +163,7 @@ def main():
                     for ident, root in roots.items():
                         if ident not in running:
                             shutil.rmtree(root, ignore_errors=True)
+                    send_frames()
                     return
                 pending += chunk
                 *lines, pending = pending.split(b"\n")
@@ -163,6 +174,7 @@ def main():
                 exited(key.data[1], key.fileobj)
             else:
                 output(key.data[0], key.data[1], key.fileobj)
+        send_frames()
 
 
 if __name__ == "__main__":

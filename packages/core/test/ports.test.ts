@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -7,6 +7,7 @@ import { MqemitterBus } from '../src/bus/mqemitter-bus.js';
 import { StoreInbox } from '../src/inbox/store-inbox.js';
 import { ProcessRuntime } from '../src/runtime/process-runtime.js';
 import { LevelStore } from '../src/store/level-store.js';
+import { eventually } from './pipeline-helpers.js';
 
 inboxConformance('kept in a level store on disk', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'abaco-inbox-'));
@@ -106,4 +107,25 @@ t.test("a process run as another user cannot reach its launcher (of that user): 
   for await (const chunk of c.logs) out += chunk.text;
   t.equal((await c.wait()).exitCode, 0, out);
   t.equal(out, 'fd/1 refused\nfd/0 refused\nenviron refused\ntrace refused\nuid 65534\n');
+});
+
+t.test("the process runtime removes each process's sandbox folder, and the folders of its users' launchers when it closes", async (t) => {
+  const workDir = mkdtempSync(join(tmpdir(), 'abaco-sandboxes-'));
+  chmodSync(workDir, 0o711); // the users processes run as go through it to their folders
+  t.teardown(() => rmSync(workDir, { recursive: true, force: true }));
+  const runtime = new ProcessRuntime({ workDir, images: { 'test/root': ['sh', '-c', 'echo "$ABACO_ROOT"; echo data > "$ABACO_ROOT/made"'] } });
+  const users = process.getuid?.() === 0 ? [undefined, '65534:65534'] : [undefined];
+  for (const user of users) {
+    const c = await runtime.run({ image: 'test/root', env: {}, mounts: [], user, privileged: false, labels: {} });
+    let out = '';
+    for await (const chunk of c.logs) out += chunk.text;
+    t.equal((await c.wait()).exitCode, 0);
+    const root = out.trim();
+    t.ok(root.startsWith(workDir) && existsSync(join(root, 'made')), `${user ?? "the engine's user"}: it ran in a sandbox in workDir`);
+    await c.remove();
+    await eventually(async () => !existsSync(root));
+    t.pass(`${user ?? "the engine's user"}: its sandbox is gone once removed`);
+  }
+  await runtime.close();
+  t.same(readdirSync(workDir), [], 'nothing is left in workDir');
 });

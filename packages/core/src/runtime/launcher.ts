@@ -82,9 +82,9 @@ export class Launcher {
     this.helper.send({ cmd: 'kill', id });
   }
 
-  /** Removes the sandbox folder of a process (a launcher that was closed has removed those of ended processes). */
-  async remove(id: string): Promise<void> {
-    if (this.helper.running) await this.ask(id, { cmd: 'remove', id });
+  /** Removes the sandbox folder of a process, unanswered (a launcher that was closed has removed those of ended processes). */
+  remove(id: string): void {
+    if (this.helper.running) this.helper.send({ cmd: 'remove', id });
   }
 
   /** Whether no process of this launcher runs and no command waits for its answer. */
@@ -110,7 +110,7 @@ export class Launcher {
   }
 
   private dispatch(kind: string, id: string, payload: Buffer): void {
-    if (kind === 'started' || kind === 'removed' || kind === 'error') {
+    if (kind === 'started' || kind === 'error') {
       const waiter = this.answers.get(id);
       this.answers.delete(id);
       if (kind === 'error') waiter?.reject(new Error(payload.toString()));

@@ -21,7 +21,11 @@ export interface ProcessRuntimeOptions {
    * register an actor then runs any program of this machine. Only for deployments whose users are trusted.
    */
   allowHostExecutables?: boolean;
-  /** Where the per-execution sandbox folders are made (the system's temp folder by default). */
+  /**
+   * Where the per-execution sandbox folders are made (the system's temp folder by default). When
+   * processes run as other users (the engine runs as root), those users must be able to pass through
+   * it (mode 0711 or more) to the folders made in it for them.
+   */
   workDir?: string;
 }
 
@@ -212,7 +216,7 @@ class ProcessContainer extends WatchedContainer {
   }
 
   async remove(): Promise<void> {
-    await this.launcher.remove(this.launchId);
+    this.launcher.remove(this.launchId);
   }
 
   private push(stream: 'stdout' | 'stderr', text: string): void {
