@@ -69,7 +69,11 @@ export class PostgresInbox implements Inbox {
   }
 
   async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<boolean> {
-    return this.ifHeld(`DELETE FROM ${this.messages} WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1`, [inbox, lease.seq, lease.token], also);
+    const writes = new RecordWrites(also);
+    const params: unknown[] = [inbox, lease.seq, lease.token];
+    const ctes = [`held AS (DELETE FROM ${this.messages} WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1)`, ...writes.ctes(this.records, params, 'held')];
+    const { rows } = await this.db.query<{ acked: boolean }>(`WITH ${ctes.join(', ')} SELECT EXISTS (SELECT 1 FROM held) AS acked`, params);
+    return rows[0]!.acked;
   }
 
   async release(inbox: string, lease: Lease): Promise<void> {
@@ -85,22 +89,12 @@ export class PostgresInbox implements Inbox {
     return rowCount === 1;
   }
 
-  async extend(inbox: string, lease: Lease, ttlMs: number, also: BatchOp[] = []): Promise<boolean> {
-    return this.ifHeld(
-      `UPDATE ${this.messages} SET leased_until = now() + make_interval(secs => $4::float8 / 1000) WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1`,
+  async extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean> {
+    const { rowCount } = await this.db.query(
+      `UPDATE ${this.messages} SET leased_until = now() + make_interval(secs => $4::float8 / 1000) WHERE inbox = $1 AND seq = $2 AND token = $3`,
       [inbox, lease.seq, lease.token, ttlMs],
-      also,
     );
-  }
-
-  /**
-   * Runs `statement` on a leased message (a row when its lease is held), and writes `also` in the
-   * same statement only if it found that row; tells whether it did.
-   */
-  private async ifHeld(statement: string, params: unknown[], also: BatchOp[]): Promise<boolean> {
-    const ctes = [`held AS (${statement})`, ...new RecordWrites(also).ctes(this.records, params, 'held')];
-    const { rows } = await this.db.query<{ held: boolean }>(`WITH ${ctes.join(', ')} SELECT EXISTS (SELECT 1 FROM held) AS held`, params);
-    return rows[0]!.held;
+    return rowCount === 1;
   }
 
   async length(inbox: string): Promise<number> {

@@ -45,12 +45,8 @@ export interface Inbox {
   ack(inbox: string, lease: Lease, also?: BatchOp[]): Promise<boolean>;
   /** Puts a leased message back at its place at the head of the queue, if `lease` is still held. */
   release(inbox: string, lease: Lease): Promise<void>;
-  /**
-   * Makes a held lease lapse `ttlMs` from now (the heartbeat of a running execution), with `also`
-   * written atomically with it (an execution marked RUNNING); when the lease is no longer held,
-   * changes nothing, writes nothing, and answers false.
-   */
-  extend(inbox: string, lease: Lease, ttlMs: number, also?: BatchOp[]): Promise<boolean>;
+  /** Makes a held lease lapse `ttlMs` from now (the heartbeat of a running execution); false when it is no longer held. */
+  extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean>;
   /** How many messages are queued (leased ones not counted). */
   length(inbox: string): Promise<number>;
   /** Removes every queued message (leased ones stay) and returns them. */

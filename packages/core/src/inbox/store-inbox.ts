@@ -85,13 +85,13 @@ export class StoreInbox implements Inbox {
     });
   }
 
-  async extend(inbox: string, lease: Lease, ttlMs: number, also: BatchOp[] = []): Promise<boolean> {
+  async extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean> {
     let extended = false;
     await this.store.update<Meta>(metaKey(inbox), async (meta) => {
       const held = await this.held(inbox, lease);
       if (!held || !meta) return UNCHANGED;
       extended = true;
-      return new WithWrites(meta, [{ type: 'put', key: leasedKey(inbox, lease.seq), value: { ...held, expiresAt: Date.now() + ttlMs } satisfies LeaseRecord }, ...also]);
+      return new WithWrites(meta, [{ type: 'put', key: leasedKey(inbox, lease.seq), value: { ...held, expiresAt: Date.now() + ttlMs } satisfies LeaseRecord }]);
     });
     return extended;
   }
