@@ -1,24 +1,23 @@
 """Process launcher of the Abaco engine's process runtime.
 
 A process forked from the engine copies the engine's page tables, which costs milliseconds for a
-server of a hundred megabytes or more; this helper is small, and starts a process without copying
-anything (vfork). It runs as the user its processes run as: the engine starts one for each such user
-(a change of user would rule out vfork, and the exec of a forked child costs a millisecond more).
+server of a hundred megabytes or more; this helper is small, and starts a process without
+copying anything (vfork) when it needs no change of user.
 
 Commands on stdin, one JSON object per line:
-  {"cmd": "run", "id", "argv", "env", "workDir", "mounts": [[hostPath, containerPath], ...]}
-      make a sandbox folder in workDir (mounts as symlinks in it), and start argv in it, in a
-      session of its own, with env plus ABACO_ROOT
+  {"cmd": "run", "id", "argv", "env", "workDir", "mounts": [[hostPath, containerPath], ...], "owner": [uid, gid] | null}
+      make a sandbox folder in workDir (mounts as symlinks in it, the folder given to owner), and
+      start argv in it, in a session of its own, as owner (when given), with env plus ABACO_ROOT
   {"cmd": "kill", "id"}      SIGKILL the process group of id, unless it has ended already
   {"cmd": "remove", "id"}    remove the sandbox folder of id (nothing is answered)
 When stdin closes, it removes the sandbox folders of the processes that ended, and exits.
+A process that runs as another user starts from a spare child made ahead of time (see Spare).
 Answers on stdout, each a header line "<kind> <id> <length>" and <length> bytes of data:
   started {"pid", "root"}, out <bytes>, err <bytes>, out-end, err-end,
   exit {"status": exit code or -signal, "cpu": ns of CPU of the process and its waited-for children,
   "io": bytes read and written}, error <text>
 The frames made while handling what is ready at once go out in one write (one wake-up of the engine).
 """
-import ctypes
 import json
 import os
 import selectors
@@ -28,16 +27,13 @@ import subprocess
 import sys
 import tempfile
 
-# Only root may trace this helper or open its /proc files (its pipes, its environment): it runs as
-# the user its processes run as, and they must not read other executions' commands nor forge answers.
-PR_SET_DUMPABLE = 4
-if ctypes.CDLL(None, use_errno=True).prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0:
-    sys.exit(f"prctl(PR_SET_DUMPABLE): {os.strerror(ctypes.get_errno())}")
-
 CHUNK = 1 << 16
 selector = selectors.DefaultSelector()
-running = {}  # id -> (pid, fd of its /proc io file or None), until reaped
+MAX_SPARES = 4
+running = {}  # id -> (pid, owner, fd of its /proc io file or None), until reaped
 roots = {}  # id -> sandbox folder, until removed
+spares = {}  # (uid, gid) -> Spare, the oldest first
+wanted = []  # owners whose spare is to be made once nothing else is to be done
 
 
 outbox = bytearray()  # frames to write once what is ready now has been handled
@@ -55,19 +51,21 @@ def send_frames():
         outbox.clear()
 
 
-def run(ident, argv, env, work_dir, mounts):
+def run(ident, argv, env, work_dir, mounts, owner):
     root = tempfile.mkdtemp(prefix="abaco-proc-", dir=work_dir)
     try:
         for host_path, container_path in mounts:
             at = os.path.join(root, container_path.lstrip("/"))
             os.makedirs(os.path.dirname(at), exist_ok=True)
             os.symlink(host_path, at)
-        pid, out, err = start(argv, {**env, "ABACO_ROOT": root}, root)
+        if owner is not None:
+            os.chown(root, owner[0], owner[1])  # the sandbox belongs to the user the process runs as
+        pid, out, err = start(argv, {**env, "ABACO_ROOT": root}, root, owner)
     except BaseException:
         shutil.rmtree(root, ignore_errors=True)
         raise
     roots[ident] = root
-    running[ident] = (pid, open_io(pid))
+    running[ident] = (pid, owner, open_io(pid))
     selector.register(os.pidfd_open(pid), selectors.EVENT_READ, ("exit", ident))
     for name, fd in (("out", out), ("err", err)):
         os.set_blocking(fd, False)
@@ -75,13 +73,21 @@ def run(ident, argv, env, work_dir, mounts):
     emit("started", ident, json.dumps({"pid": pid, "root": root}).encode())
 
 
-def start(argv, env, cwd):
-    """Starts argv in a session of its own (subprocess uses vfork). Answers its pid and output pipes."""
+def start(argv, env, cwd, owner):
+    """Starts argv in a session of its own: by a spare of owner when there is one, else by
+    subprocess (which uses vfork when no user is switched). Answers its pid and output pipes."""
+    spare = spares.pop(tuple(owner), None) if owner is not None else None
+    if spare is not None:
+        try:
+            return spare.start(argv, env, cwd)
+        except BrokenPipeError:  # the spare died: start it the usual way
+            spare.end()
     out, out_child = os.pipe()
     err, err_child = os.pipe()
+    as_user = {} if owner is None else {"user": owner[0], "group": owner[1], "extra_groups": []}
     try:
         process = subprocess.Popen(argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out_child,
-                                   stderr=err_child, start_new_session=True)
+                                   stderr=err_child, start_new_session=True, **as_user)
     except BaseException:
         os.close(out)
         os.close(err)
@@ -91,6 +97,104 @@ def start(argv, env, cwd):
         os.close(err_child)
     process.returncode = 0  # reaped by exited(): subprocess must never wait for it
     return process.pid, out, err
+
+
+class Spare:
+    """A child forked ahead of time for one owner: in a session of its own and switched to the
+    owner's ids, it waits for its order (argv, env, cwd) and execs it. Forking this helper while
+    switching ids costs about a millisecond (no vfork then), which a spare takes off the start
+    of a process: one is made for an owner when a process of theirs ends, once the launcher has
+    nothing else to do (its output relayed, other commands answered)."""
+
+    def __init__(self, owner):
+        self.out, out_child = os.pipe()
+        self.err, err_child = os.pipe()
+        order_child, self.order = os.pipe()
+        self.report, report_child = os.pipe()  # closed by the exec (close-on-exec), or the error
+        self.pid = os.fork()
+        if self.pid == 0:
+            self.serve(owner, order_child, report_child, out_child, err_child)
+        for fd in (out_child, err_child, order_child, report_child):
+            os.close(fd)
+
+    @staticmethod
+    def serve(owner, order_fd, report_fd, out_fd, err_fd):
+        try:
+            null = os.open(os.devnull, os.O_RDWR)
+            for fd in (0, 1, 2):
+                os.dup2(null, fd)
+            # Nothing else of the helper's: its pipes, and the other spares' orders (whose end of
+            # file comes when this helper dies, with no spare left holding them open).
+            low = 3
+            for fd in sorted({order_fd, report_fd, out_fd, err_fd}) + [os.sysconf("SC_OPEN_MAX")]:
+                os.closerange(low, fd)
+                low = fd + 1
+            os.setsid()
+            os.setgroups([])
+            os.setresgid(owner[1], owner[1], owner[1])
+            os.setresuid(owner[0], owner[0], owner[0])
+            order = json.loads(read_line(order_fd))
+            os.dup2(out_fd, 1)
+            os.dup2(err_fd, 2)
+            os.chdir(order["cwd"])
+            os.execvpe(order["argv"][0], order["argv"], order["env"])
+        except BaseException as e:
+            os.write(report_fd, f"{e}".encode())
+        finally:
+            os._exit(127)
+
+    def start(self, argv, env, cwd):
+        try:
+            os.write(self.order, json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
+        finally:
+            os.close(self.order)
+        failure = read_all(self.report)
+        os.close(self.report)
+        if failure:
+            self.end(order_closed=True)
+            raise OSError(failure.decode())
+        return self.pid, self.out, self.err
+
+    def end(self, order_closed=False):
+        """Closes what this helper holds of a spare that will not run anything, and reaps it."""
+        for fd in ([] if order_closed else [self.order]) + [self.out, self.err]:
+            try:
+                os.close(fd)
+            except OSError:
+                pass
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.waitpid(self.pid, 0)
+
+
+def read_line(fd):
+    """Reads up to a newline (spares forked later hold the write end too: no end of file comes)."""
+    data = b""
+    while not data.endswith(b"\n"):
+        chunk = os.read(fd, CHUNK)
+        if not chunk:
+            break
+        data += chunk
+    return data
+
+
+def read_all(fd):
+    data = b""
+    while chunk := os.read(fd, CHUNK):
+        data += chunk
+    return data
+
+
+def refill(owner):
+    """Makes a spare for owner (at most MAX_SPARES owners have one: the oldest goes)."""
+    key = tuple(owner)
+    if key in spares:
+        return
+    if len(spares) >= MAX_SPARES:
+        spares.pop(next(iter(spares))).end()
+    spares[key] = Spare(owner)
 
 
 def open_io(pid):
@@ -106,7 +210,7 @@ def open_io(pid):
 def exited(ident, pidfd):
     selector.unregister(pidfd)
     os.close(pidfd)
-    pid, io_fd = running.pop(ident)
+    pid, owner, io_fd = running.pop(ident)
     io = 0
     if io_fd is not None:  # the figures of the ended process (a zombie until reaped just below)
         try:
@@ -118,6 +222,8 @@ def exited(ident, pidfd):
     _, status, usage = os.wait4(pid, 0)
     cpu = round((usage.ru_utime + usage.ru_stime) * 1e9)
     emit("exit", ident, json.dumps({"status": os.waitstatus_to_exitcode(status), "cpu": cpu, "io": io}).encode())
+    if owner is not None and owner not in wanted:
+        wanted.append(owner)  # after the process's output ends and other work is answered
 
 
 def output(kind, ident, fd):
@@ -135,7 +241,7 @@ def command(line):
     kind, ident = request["cmd"], request["id"]
     try:
         if kind == "run":
-            run(ident, request["argv"], request["env"], request["workDir"], request["mounts"])
+            run(ident, request["argv"], request["env"], request["workDir"], request["mounts"], request["owner"])
         elif kind == "kill":
             if ident in running:  # not reaped: its pid, the group's id, is still its own
                 try:
@@ -156,13 +262,18 @@ def main():
     selector.register(stdin, selectors.EVENT_READ, None)
     pending = b""
     while True:
-        for key, _ in selector.select():
+        ready = selector.select(0 if wanted else None)
+        if not ready and wanted:
+            refill(wanted.pop(0))
+        for key, _ in ready:
             if key.data is None:
                 chunk = os.read(stdin.fileno(), CHUNK)
                 if not chunk:  # the engine closed: remove the sandboxes of the processes that ended
                     for ident, root in roots.items():
                         if ident not in running:
                             shutil.rmtree(root, ignore_errors=True)
+                    for spare in spares.values():
+                        spare.end()
                     send_frames()
                     return
                 pending += chunk

@@ -85,7 +85,7 @@ t.test('the process runtime never passes loader variables to the process; other 
   t.equal(seen.get('LANG'), 'C');
 });
 
-t.test("a process run as another user cannot reach its launcher (of that user): not its pipes, not its environment, not by tracing", { skip: process.getuid?.() !== 0 && 'users are switched only when the engine runs as root' }, async (t) => {
+t.test('a process run as another user cannot reach the launcher: not its pipes, not its environment, not by tracing', { skip: process.getuid?.() !== 0 && 'users are switched only when the engine runs as root' }, async (t) => {
   const probe = [
     'import ctypes, os',
     'launcher = os.getppid()',

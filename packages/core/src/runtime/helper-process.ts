@@ -1,6 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import type { Writable } from 'node:stream';
 
 /** What a helper says: a frame of some kind, about one id, with its bytes. */
 export type FrameHandler = (kind: string, id: string, payload: Buffer) => void;
@@ -18,12 +16,6 @@ export interface HelperOptions {
   /** The helper could not start or died: whatever waits on it has failed. */
   onFail: (error: Error) => void;
   onStderr: (text: string) => void;
-  /**
-   * `[uid, gid]` to run as (the engine then runs as root), with no supplementary group and none of
-   * the engine's environment but PATH (its processes, of that user, can read its environment). The
-   * script is read by the engine and handed over on a socket (fd 3), so that user needs no access to it.
-   */
-  user?: [number, number];
 }
 
 /**
@@ -70,11 +62,8 @@ export class HelperProcess {
 
   private started(): ChildProcess {
     if (this.child) return this.child;
-    const { python, script, what, needs, user } = this.options;
-    const child = user
-      ? spawn(python, ['-I', '-c', 'exec(open(3, "rb").read())'], { stdio: ['pipe', 'pipe', 'pipe', 'pipe'], uid: user[0], gid: user[1], cwd: '/', env: { PATH: process.env.PATH ?? '/usr/bin:/bin' } })
-      : spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
-    if (user) (child.stdio[3] as Writable).on('error', () => {}).end(readFileSync(script)); // a helper that died is reported by 'exit'
+    const { python, script, what, needs } = this.options;
+    const child = spawn(python, [script], { stdio: ['pipe', 'pipe', 'pipe'] });
     child.on('error', (e) => this.fail(child, new Error(`${what} could not run (${python} ${script}): ${e.message}. ${needs}`)));
     child.on('exit', (code) => this.fail(child, new Error(`${what} exited (code ${code}).`)));
     child.stdin!.on('error', () => {}); // a helper that died is reported by 'exit'

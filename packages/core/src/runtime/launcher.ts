@@ -11,6 +11,8 @@ export interface LaunchRequest {
   workDir: string;
   /** `[hostPath, containerPath]`: each appears as a symlink at `<sandbox><containerPath>`. */
   mounts: [string, string][];
+  /** `[uid, gid]` to run as (the sandbox is given to them too); null runs as the engine's user. */
+  owner: [number, number] | null;
 }
 
 /** How a launched process ended: its exit code (or minus the signal that killed it), CPU (ns) and IO (bytes). */
@@ -34,11 +36,10 @@ type Waiter = { resolve: (payload: Buffer) => void; reject: (e: Error) => void }
 const STREAMS = { out: 'stdout', err: 'stderr' } as const;
 
 /**
- * Starts the process runtime's processes through a launcher (`assets/abaco_launch.py`, run with
+ * Starts the process runtime's processes through its launcher (`assets/abaco_launch.py`, run with
  * python3): a fork of a small helper costs a fraction of a fork of the engine, whose page tables
- * grow with its memory. The launcher runs as the user its processes run as (`user`, else the
- * engine's); it makes each sandbox folder, starts the process in a session of its own, relays its
- * output, reports its exit with its CPU and IO figures, kills and removes.
+ * grow with its memory. The launcher makes each sandbox folder, starts the process in a session of
+ * its own, relays its output, reports its exit with its CPU and IO figures, kills and removes.
  */
 export class Launcher {
   private readonly helper: HelperProcess;
@@ -47,10 +48,9 @@ export class Launcher {
   private readonly watchers = new Map<string, { watcher: LaunchWatcher; due: number }>();
   private last = 0;
 
-  constructor(user?: [number, number], python = process.env.ABACO_PYTHON ?? 'python3') {
+  constructor(python = process.env.ABACO_PYTHON ?? 'python3') {
     let stderr = '';
     this.helper = new HelperProcess({
-      user,
       script: SCRIPT,
       python,
       what: 'The process launcher',
@@ -77,19 +77,14 @@ export class Launcher {
     }
   }
 
-  /** Kills the process group of a process, unless it has ended. */
+  /** Kills the process group of a process, unless it has ended (a launcher that is not running has no process). */
   kill(id: string): void {
-    this.helper.send({ cmd: 'kill', id });
+    if (this.helper.running) this.helper.send({ cmd: 'kill', id });
   }
 
   /** Removes the sandbox folder of a process, unanswered (a launcher that was closed has removed those of ended processes). */
   remove(id: string): void {
     if (this.helper.running) this.helper.send({ cmd: 'remove', id });
-  }
-
-  /** Whether no process of this launcher runs and no command waits for its answer. */
-  get idle(): boolean {
-    return this.answers.size + this.watchers.size === 0;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
-import { constants, accessSync, chownSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { constants, accessSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { exitedState } from './final-state.js';
 import { isHostLoaderVariable } from './host-env.js';
@@ -24,7 +24,7 @@ export interface ProcessRuntimeOptions {
   /**
    * Where the per-execution sandbox folders are made (the system's temp folder by default). When
    * processes run as other users (the engine runs as root), those users must be able to pass through
-   * it (mode 0711 or more) to the folders made in it for them.
+   * it (mode 0711 or more) to their sandboxes.
    */
   workDir?: string;
 }
@@ -43,10 +43,7 @@ export interface ProcessRuntimeOptions {
  * that change how host programs load or start (`isHostLoaderVariable`: LD_PRELOAD, BASH_ENV,
  * PATH...), plus the host's PATH. It runs as `spec.user` when the engine runs as root; memory and
  * CPU limits are not applied. A small helper (`Launcher`, python3) starts the processes: a fork of
- * the engine itself costs milliseconds more, growing with the engine's memory. There is one
- * launcher for each user processes run as, running as that user (at most `MAX_USER_LAUNCHERS` idle
- * ones are kept), with a folder of its own for its sandboxes: what that user's processes can reach
- * of it (stop it, read its environment) they could already reach of each other.
+ * the engine itself costs milliseconds more, growing with the engine's memory.
  */
 export class ProcessRuntime implements ContainerRuntime {
   readonly name = 'process';
@@ -55,10 +52,7 @@ export class ProcessRuntime implements ContainerRuntime {
   /** Whether absolute paths of host executables run as images (option `allowHostExecutables`). */
   readonly allowHostExecutables: boolean;
   private readonly workDir: string;
-  /** The launcher of processes run as the engine's user. */
   private readonly launcher = new Launcher();
-  /** The launchers of processes run as other users, by `uid:gid`, the one used last at the end. */
-  private readonly userLaunchers = new Map<string, UserLauncher>();
 
   constructor(options: ProcessRuntimeOptions = {}) {
     // a Map: no `constructor` or `__proto__` image
@@ -80,14 +74,15 @@ export class ProcessRuntime implements ContainerRuntime {
     const imageCommand = this.commandOf(spec.image); // a command override runs only for an image that may run
     const command = spec.command ?? imageCommand;
     const ids = /^(\d+)(?::(\d+))?$/.exec(spec.user ?? '');
-    const { launcher, workDir } = process.getuid?.() === 0 && ids ? this.launcherOf(Number(ids[1]), Number(ids[2] ?? ids[1])) : { launcher: this.launcher, workDir: this.workDir };
-    const container = new ProcessContainer(launcher);
+    const owner: [number, number] | null = process.getuid?.() === 0 && ids ? [Number(ids[1]), Number(ids[2] ?? ids[1])] : null;
+    const container = new ProcessContainer(this.launcher);
     try {
       await container.start({
         argv: command,
         env: { ...withoutLoaderVariables(spec.env), PATH: process.env.PATH ?? '/usr/bin:/bin' },
-        workDir,
+        workDir: this.workDir,
         mounts: spec.mounts.map((m) => [m.hostPath, m.containerPath]),
+        owner,
       });
     } catch (e) {
       throw new Error(`Could not start ${command[0]}: ${(e as Error).message}`);
@@ -101,33 +96,7 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async close(): Promise<void> {
-    const users = [...this.userLaunchers.values()];
-    this.userLaunchers.clear();
-    await Promise.all([this.launcher.close(), ...users.map(closeUserLauncher)]);
-  }
-
-  /**
-   * The launcher of the processes of user `uid:gid`, made on first use with a sandbox folder the user
-   * owns (made by the engine: `workDir` need not be open to that user). Idle launchers of the users
-   * used longest ago are closed beyond `MAX_USER_LAUNCHERS`.
-   */
-  private launcherOf(uid: number, gid: number): UserLauncher {
-    const key = `${uid}:${gid}`;
-    let found = this.userLaunchers.get(key);
-    this.userLaunchers.delete(key);
-    if (!found) {
-      for (const [other, idle] of this.userLaunchers) {
-        if (this.userLaunchers.size < MAX_USER_LAUNCHERS) break;
-        if (!idle.launcher.idle) continue;
-        this.userLaunchers.delete(other);
-        void closeUserLauncher(idle);
-      }
-      const workDir = mkdtempSync(join(this.workDir, 'abaco-user-'));
-      chownSync(workDir, uid, gid);
-      found = { launcher: new Launcher([uid, gid]), workDir };
-    }
-    this.userLaunchers.set(key, found);
-    return found;
+    await this.launcher.close();
   }
 
   private commandOf(image: string): string[] {
@@ -143,20 +112,6 @@ export class ProcessRuntime implements ContainerRuntime {
     if (isExecutableFile(image)) return [image];
     throw new ImageUnavailableError(`${refused}: not an executable file.`);
   }
-}
-
-/** How many idle launchers of users other than the engine's are kept (each is a python3 process of ~10 MB). */
-const MAX_USER_LAUNCHERS = 8;
-
-/** A launcher of processes run as a user other than the engine's, and the folder of their sandboxes. */
-interface UserLauncher {
-  launcher: Launcher;
-  workDir: string;
-}
-
-async function closeUserLauncher({ launcher, workDir }: UserLauncher): Promise<void> {
-  await launcher.close();
-  rmSync(workDir, { recursive: true, force: true });
 }
 
 /** The environment less the variables that change how host programs load or start (names only are checked). */
