@@ -178,9 +178,13 @@ export class MessageService {
       }
       if (!execution) throw new BadRequestError(`Execution ${executionId} disappeared (its actor was deleted).`);
       if (!finished(execution)) return { execution, sync: { kind: 'timeout' } };
-      // The logs are read meanwhile (most executions send no result): one wait instead of two.
-      const [result, text] = await Promise.all([this.deps.results.pop(actor, executionId), this.deps.logs.read(actor, executionId)]);
-      return { execution, sync: result ? { kind: 'result', data: result } : { kind: 'logs', text } };
+      // The logs are read meanwhile (most executions send no result): one wait instead of two. A
+      // result taken is answered whatever became of that read.
+      const [result, logs] = await Promise.allSettled([this.deps.results.pop(actor, executionId), this.deps.logs.read(actor, executionId)]);
+      if (result.status === 'rejected') throw result.reason;
+      if (result.value) return { execution, sync: { kind: 'result', data: result.value } };
+      if (logs.status === 'rejected') throw logs.reason;
+      return { execution, sync: { kind: 'logs', text: logs.value } };
     } finally {
       await unsubscribe();
     }

@@ -143,7 +143,9 @@ export class Runner {
       this.ctx.log.warn({ err: e, execution: execution.id }, 'execution failed');
       const failure = container ? `Execution failed: ${reason}` : `Could not start the container: ${reason}`;
       log.append(`${failure}\n`);
-      if (!(await this.fail(actor, lease, execKey, failure, await endOps()))) revokedAtEnd = null;
+      // Settled here (it may have failed before its claim, e.g. with no user to run as): its payload goes below.
+      if (await this.fail(actor, lease, execKey, failure, await endOps())) claimed = true;
+      else revokedAtEnd = null;
       return container ? 'finished' : 'start-failed';
     } finally {
       if (resultsBound) await resultsBound.then(() => this.deps.relay.closeResults(resultsId)).catch(() => {});
