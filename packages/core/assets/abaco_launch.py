@@ -11,7 +11,7 @@ Commands on stdin, one JSON object per line:
   {"cmd": "kill", "id"}      SIGKILL the process group of id, unless it has ended already
   {"cmd": "remove", "id"}    remove the sandbox folder of id (nothing is answered)
 When stdin closes, it removes the sandbox folders of the processes that ended, and exits.
-A process that runs as another user starts from a spare child made ahead of time (see Spare).
+A process that runs as another user starts from a spare process made ahead of time (see Spare).
 Answers on stdout, each a header line "<kind> <id> <length>" and <length> bytes of data:
   started {"pid", "root"}, out <bytes>, err <bytes>, out-end, err-end,
   exit {"status": exit code or -signal, "cpu": ns of CPU of the process and its waited-for children,
@@ -99,65 +99,75 @@ def start(argv, env, cwd, owner):
     return process.pid, out, err
 
 
+# The program of a spare (perl starts in about two milliseconds, python3 in ten): it waits, as
+# root, for its order on stdin ("\0"-separated: cwd, argc, argv, then names and values of the
+# environment); then switches to the owner's ids (argv: uid, gid, the report fd) and execs the order.
+# What fails before the exec is written to the report fd, which the exec closes otherwise.
+SPARE = r"""
+my ($uid, $gid, $report_fd) = @ARGV;
+open(my $report, ">&", $report_fd) or exit 127; # a copy, which perl makes close-on-exec
+{ open(my $given, ">&=", $report_fd); close $given; }
+sub fail { print $report "@_"; close $report; exit 127 }
+my @order = do { local $/; split /\0/, <STDIN>, -1 };
+open(STDIN, "<", "/dev/null") or fail("/dev/null: $!");
+my ($cwd, $argc) = splice(@order, 0, 2);
+my @argv = splice(@order, 0, $argc);
+%ENV = @order;
+$) = "$gid $gid";
+$( = $gid;
+($<, $>) = ($uid, $uid);
+fail("could not switch to $uid:$gid") if $< != $uid || $> != $uid || $( != $gid || $) != $gid;
+chdir $cwd or fail("$cwd: $!");
+exec { $argv[0] } @argv;
+fail("$argv[0]: $!");
+"""
+PERL = shutil.which("perl")
+
+
 class Spare:
-    """A child forked ahead of time for one owner: in a session of its own and switched to the
-    owner's ids, it waits for its order (argv, env, cwd) and execs it. Forking this helper while
-    switching ids costs about a millisecond (no vfork then), which a spare takes off the start
-    of a process: one is made for an owner when a process of theirs ends, once the launcher has
-    nothing else to do (its output relayed, other commands answered)."""
+    """A process started ahead of time for one owner (by vfork, as root: the owner's processes cannot
+    signal it), in a session of its own, that waits for its order (argv, env, cwd), then switches to
+    the owner's ids and execs it. Switching ids in a fork of this helper costs about a millisecond
+    (no vfork then), and the exec of such a fork a millisecond more, which a spare takes off the
+    start of a process: one is made for an owner when a process of theirs ends, once the launcher
+    has nothing else to do (its output relayed, other commands answered). Only when perl is there."""
 
     def __init__(self, owner):
         self.out, out_child = os.pipe()
         self.err, err_child = os.pipe()
         order_child, self.order = os.pipe()
-        self.report, report_child = os.pipe()  # closed by the exec (close-on-exec), or the error
-        self.pid = os.fork()
-        if self.pid == 0:
-            self.serve(owner, order_child, report_child, out_child, err_child)
-        for fd in (out_child, err_child, order_child, report_child):
-            os.close(fd)
-
-    @staticmethod
-    def serve(owner, order_fd, report_fd, out_fd, err_fd):
+        self.report, report_child = os.pipe()
         try:
-            null = os.open(os.devnull, os.O_RDWR)
-            for fd in (0, 1, 2):
-                os.dup2(null, fd)
-            # Nothing else of the helper's: its pipes, and the other spares' orders (whose end of
-            # file comes when this helper dies, with no spare left holding them open).
-            low = 3
-            for fd in sorted({order_fd, report_fd, out_fd, err_fd}) + [os.sysconf("SC_OPEN_MAX")]:
-                os.closerange(low, fd)
-                low = fd + 1
-            os.setsid()
-            os.setgroups([])
-            os.setresgid(owner[1], owner[1], owner[1])
-            os.setresuid(owner[0], owner[0], owner[0])
-            order = json.loads(read_line(order_fd))
-            os.dup2(out_fd, 1)
-            os.dup2(err_fd, 2)
-            os.chdir(order["cwd"])
-            os.execvpe(order["argv"][0], order["argv"], order["env"])
-        except BaseException as e:
-            os.write(report_fd, f"{e}".encode())
+            self.pid = subprocess.Popen([PERL, "-e", SPARE, str(owner[0]), str(owner[1]), str(report_child)], env={},
+                                        stdin=order_child, stdout=out_child, stderr=err_child,
+                                        pass_fds=(report_child,), start_new_session=True).pid
+        except BaseException:
+            for fd in (self.out, self.err, self.order, self.report):
+                os.close(fd)
+            raise
         finally:
-            os._exit(127)
+            for fd in (out_child, err_child, order_child, report_child):
+                os.close(fd)
 
     def start(self, argv, env, cwd):
+        fields = [cwd, str(len(argv)), *argv, *(part for pair in env.items() for part in pair)]
+        if any("\0" in field for field in fields) or any(not name or "=" in name for name in env):
+            self.end()
+            raise ValueError("a NUL character in the command or environment, or an invalid variable name")
         try:
-            os.write(self.order, json.dumps({"argv": argv, "env": env, "cwd": cwd}).encode() + b"\n")
+            write_all(self.order, "\0".join(fields).encode())
         finally:
             os.close(self.order)
         failure = read_all(self.report)
-        os.close(self.report)
         if failure:
             self.end(order_closed=True)
             raise OSError(failure.decode())
+        os.close(self.report)
         return self.pid, self.out, self.err
 
     def end(self, order_closed=False):
         """Closes what this helper holds of a spare that will not run anything, and reaps it."""
-        for fd in ([] if order_closed else [self.order]) + [self.out, self.err]:
+        for fd in ([] if order_closed else [self.order]) + [self.out, self.err, self.report]:
             try:
                 os.close(fd)
             except OSError:
@@ -169,15 +179,10 @@ class Spare:
         os.waitpid(self.pid, 0)
 
 
-def read_line(fd):
-    """Reads up to a newline (spares forked later hold the write end too: no end of file comes)."""
-    data = b""
-    while not data.endswith(b"\n"):
-        chunk = os.read(fd, CHUNK)
-        if not chunk:
-            break
-        data += chunk
-    return data
+def write_all(fd, data):
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
 
 
 def read_all(fd):
@@ -190,11 +195,14 @@ def read_all(fd):
 def refill(owner):
     """Makes a spare for owner (at most MAX_SPARES owners have one: the oldest goes)."""
     key = tuple(owner)
-    if key in spares:
+    if key in spares or PERL is None:
         return
     if len(spares) >= MAX_SPARES:
         spares.pop(next(iter(spares))).end()
-    spares[key] = Spare(owner)
+    try:
+        spares[key] = Spare(owner)
+    except OSError:
+        pass  # no spare: the next process of owner starts the usual way
 
 
 def open_io(pid):
