@@ -80,8 +80,8 @@ def start(argv, env, cwd, owner):
     if spare is not None:
         try:
             return spare.start(argv, env, cwd)
-        except BrokenPipeError:  # the spare died: start it the usual way
-            spare.end()
+        except BrokenPipeError:  # the spare died (it was ended): start it the usual way
+            pass
     out, out_child = os.pipe()
     err, err_child = os.pipe()
     as_user = {} if owner is None else {"user": owner[0], "group": owner[1], "extra_groups": []}
@@ -100,23 +100,29 @@ def start(argv, env, cwd, owner):
 
 
 # The program of a spare (perl starts in about two milliseconds, python3 in ten): it waits, as
-# root, for its order on stdin ("\0"-separated: cwd, argc, argv, then names and values of the
-# environment); then switches to the owner's ids (argv: uid, gid, the report fd) and execs the order.
-# What fails before the exec is written to the report fd, which the exec closes otherwise.
+# root, for its order on stdin ("\0"-separated: how many fields follow, cwd, argc, argv, the names
+# and values of the environment, "end": an order cut short is never run); then switches to the
+# owner's ids (argv: uid, gid, the report fd): groups and effective ids first, then real ones, so
+# that the saved ids follow, and root cannot be had back; and execs the order. What fails before
+# the exec is written to the report fd, which the exec closes otherwise.
 SPARE = r"""
 my ($uid, $gid, $report_fd) = @ARGV;
 open(my $report, ">&", $report_fd) or exit 127; # a copy, which perl makes close-on-exec
 { open(my $given, ">&=", $report_fd); close $given; }
 sub fail { print $report "@_"; close $report; exit 127 }
 my @order = do { local $/; split /\0/, <STDIN>, -1 };
-open(STDIN, "<", "/dev/null") or fail("/dev/null: $!");
+fail("the order was cut short") unless @order > 1 && shift(@order) == @order && pop(@order) eq "end";
+open(STDIN, "+<", "/dev/null") or fail("/dev/null: $!");
 my ($cwd, $argc) = splice(@order, 0, 2);
 my @argv = splice(@order, 0, $argc);
 %ENV = @order;
 $) = "$gid $gid";
 $( = $gid;
-($<, $>) = ($uid, $uid);
-fail("could not switch to $uid:$gid") if $< != $uid || $> != $uid || $( != $gid || $) != $gid;
+$> = $uid;
+$< = $uid;
+fail("could not switch to $uid:$gid") if $< != $uid || $> != $uid || $( != $gid || "$)" ne "$gid $gid";
+$> = 0;
+fail("could switch back to root") if $> == 0;
 chdir $cwd or fail("$cwd: $!");
 exec { $argv[0] } @argv;
 fail("$argv[0]: $!");
@@ -138,9 +144,11 @@ class Spare:
         order_child, self.order = os.pipe()
         self.report, report_child = os.pipe()
         try:
-            self.pid = subprocess.Popen([PERL, "-e", SPARE, str(owner[0]), str(owner[1]), str(report_child)], env={},
-                                        stdin=order_child, stdout=out_child, stderr=err_child,
-                                        pass_fds=(report_child,), start_new_session=True).pid
+            process = subprocess.Popen([PERL, "-e", SPARE, str(owner[0]), str(owner[1]), str(report_child)], env={},
+                                       stdin=order_child, stdout=out_child, stderr=err_child,
+                                       pass_fds=(report_child,), start_new_session=True)
+            process.returncode = 0  # reaped by end() or exited(): subprocess must never wait for it
+            self.pid = process.pid
         except BaseException:
             for fd in (self.out, self.err, self.order, self.report):
                 os.close(fd)
@@ -150,14 +158,16 @@ class Spare:
                 os.close(fd)
 
     def start(self, argv, env, cwd):
-        fields = [cwd, str(len(argv)), *argv, *(part for pair in env.items() for part in pair)]
-        if any("\0" in field for field in fields) or any(not name or "=" in name for name in env):
-            self.end()
-            raise ValueError("a NUL character in the command or environment, or an invalid variable name")
+        """Runs argv as the owner; refuses what subprocess refuses. A spare that failed is ended."""
         try:
-            write_all(self.order, "\0".join(fields).encode())
-        finally:
-            os.close(self.order)
+            fields = [os.fsencode(field) for field in (cwd, str(len(argv)), *argv, *(part for pair in env.items() for part in pair))]
+            if any(b"\0" in field for field in fields) or any("=" in name for name in env):
+                raise ValueError("a NUL character in the command or environment, or '=' in a variable name")
+            write_all(self.order, b"\0".join([str(len(fields) + 1).encode(), *fields, b"end"]))
+        except BaseException:
+            self.end()
+            raise
+        os.close(self.order)
         failure = read_all(self.report)
         if failure:
             self.end(order_closed=True)
