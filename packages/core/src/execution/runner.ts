@@ -225,10 +225,8 @@ export class Runner {
    * revocation), and acknowledges its message, in one atomic write; tells whether it was made.
    */
   private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }, endOps: BatchOp[]): Promise<boolean> {
-    const execution = await this.ctx.store.get<Execution>(key);
-    if (!execution) return this.deps.inbox.ack(actor.dbId, lease, endOps);
     const { StartedAt, FinishedAt } = exit.finalState;
-    const finished: Execution = {
+    return this.end(actor, lease, key, endOps, (execution) => ({
       ...execution,
       status: 'COMPLETE',
       statusMessage: exit.killed ? 'Execution was halted (force quit).' : exit.oomKilled ? 'The container ran out of memory.' : '',
@@ -238,20 +236,26 @@ export class Runner {
       io: usage.io,
       exitCode: exit.exitCode,
       finalState: exit.finalState,
-    };
-    // A lease taken back meanwhile (the execution settled as lost) is not acknowledged: its record is the settler's.
-    const acked = await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: finished }, ...changeOps(execution, finished), ...endOps]);
-    if (acked) await this.announce(actor, finished);
-    return acked;
+    }));
   }
 
   /** Records an execution as ERROR with its reason (and what ends with it, `endOps`, as for `finalize`), and acknowledges its message, atomically; tells whether it was made. */
   async fail(actor: Actor, lease: Lease, key: string, reason: string, endOps: BatchOp[] = []): Promise<boolean> {
+    return this.end(actor, lease, key, endOps, (execution) => ({ ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' }));
+  }
+
+  /**
+   * Writes the execution as `ending` makes it, with `endOps`, and acknowledges its message, in one
+   * atomic write, then announces it; an execution gone (its actor deleted) leaves the ack and
+   * `endOps`. A lease taken back meanwhile (the execution settled as lost) is not acknowledged: its
+   * record is the settler's. Tells whether the write was made.
+   */
+  private async end(actor: Actor, lease: Lease, key: string, endOps: BatchOp[], ending: (execution: Execution) => Execution): Promise<boolean> {
     const execution = await this.ctx.store.get<Execution>(key);
     if (!execution) return this.deps.inbox.ack(actor.dbId, lease, endOps);
-    const failed: Execution = { ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' };
-    const acked = await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: failed }, ...changeOps(execution, failed), ...endOps]);
-    if (acked) await this.announce(actor, failed);
+    const ended = ending(execution);
+    const acked = await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: ended }, ...changeOps(execution, ended), ...endOps]);
+    if (acked) await this.announce(actor, ended);
     return acked;
   }
 
