@@ -80,5 +80,10 @@ export const keys = {
   tally: (name: string) => `tally/${name}`,
 };
 
+/** Whether `key` is a record that may be megabytes: an execution's log (up to a million characters) or an actor's state. */
+export function mayBeLarge(key: string): boolean {
+  return /^t\/[^/]*\/(log|state)\//.test(key);
+}
+
 /** The kinds of record that carry their own permissions. */
 export type PermissionKind = 'actor' | 'alias' | 'config';

@@ -2,6 +2,7 @@ import { Level as DiskLevel } from 'level';
 import { MemoryLevel } from 'memory-level';
 import type { AbstractLevel } from 'abstract-level';
 import { KeyLock } from './key-lock.js';
+import { mayBeLarge } from './keys.js';
 import { ReadCache, ScanCache } from './read-cache.js';
 import { UNCHANGED, WithWrites, addCounts, finalWrites, type BatchOp, type Counts, type ScanOptions, type Store, type UpdateFn } from './store.js';
 
@@ -11,8 +12,6 @@ type PutOrDel = Exclude<BatchOp, { type: 'add' }>;
 
 /** Highest code unit: `prefix + END` bounds every key that starts with `prefix`. */
 const END = '\uffff';
-/** Keys of records that may be megabytes (a log of up to a million characters, an actor's state), read off the main thread. */
-const MAY_BE_LARGE = /^t\/[^/]*\/(log|state)\//;
 /** Entries a scan asks the database for at a time (it answers fewer past about 16 KB). */
 const SCAN_CHUNK = 1000;
 
@@ -49,7 +48,7 @@ export class LevelStore implements Store {
     // this machine 0.1–0.3 ms and two wake-ups; but not the records that may be megabytes. Scans and
     // writes still go to the pool. The key is given as bytes: classic-level's getSync may cut a text
     // key short at a character of several bytes (3.0.0), and then read another record.
-    return (await this.cache.get(key, async () => (MAY_BE_LARGE.test(key) ? this.db.get(key) : this.db.getSync(Buffer.from(key), { keyEncoding: 'buffer' })))) as T | undefined;
+    return (await this.cache.get(key, async () => (mayBeLarge(key) ? this.db.get(key) : this.db.getSync(Buffer.from(key), { keyEncoding: 'buffer' })))) as T | undefined;
   }
 
   async batch(ops: BatchOp[]): Promise<void> {
