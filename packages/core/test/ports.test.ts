@@ -135,33 +135,27 @@ t.test('a process run as another user starts the same whether a spare was ready 
   const runtime = new ProcessRuntime({ images: { 'test/probe': ['python3', '-c', probe, 'two words', '', 'x=y'], 'test/missing': ['/nonexistent/program'] } });
   t.teardown(() => runtime.close());
   const env = { T_PLAIN: 'v', T_EMPTY: '', T_LINES: 'a\nb', T_EQUALS: 'k=v=w', T_UNICODE: 'é✓' };
-  const seen: string[] = [];
-  for (let i = 0; i < 3; i++) {
-    const c = await runtime.run({ image: 'test/probe', env, mounts: [], user: '65534:65534', privileged: false, labels: {} });
+  /** Runs the probe as 65534 and answers its output, then leaves the launcher time to make a spare. */
+  const run = async (given: Record<string, string>) => {
+    const c = await runtime.run({ image: 'test/probe', env: given, mounts: [], user: '65534:65534', privileged: false, labels: {} });
     let out = '';
     for await (const chunk of c.logs) out += chunk.text;
     t.equal((await c.wait()).exitCode, 0, out);
     await c.remove();
-    seen.push(out);
-    await new Promise((resolve) => setTimeout(resolve, 100)); // time for the launcher to make a spare
-  }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    return out;
+  };
+  const seen = [await run(env), await run(env), await run(env)];
   t.same(JSON.parse(seen[0]!), [[65534, 65534, 65534], [65534, 65534, 65534], [], ['two words', '', 'x=y'], env, true]);
   t.equal(seen[1], seen[0], 'the second run (from a spare) is the same as the first');
   t.equal(seen[2], seen[0], 'and the third');
-  const run = async (image: string, given: Record<string, string>) => {
-    const c = await runtime.run({ image, env: given, mounts: [], user: '65534:65534', privileged: false, labels: {} });
-    for await (const _ of c.logs);
-    await c.wait();
-    await c.remove();
-    await new Promise((resolve) => setTimeout(resolve, 100)); // time for the launcher to make a spare
-  };
   // each refusal comes once with a spare ready (made after the run before), once without
   for (const [image, given, refusal] of [
     ['test/probe', { T_NUL: 'a\0LD_PRELOAD\0/tmp/x.so' }, /Could not start python3: .*(NUL|null)/],
     ['test/missing', {}, /Could not start \/nonexistent\/program: .*No such file/],
   ] as const) {
     for (const ready of [true, false]) {
-      if (ready) await run('test/probe', {});
+      if (ready) await run({});
       await t.rejects(runtime.run({ image, env: given, mounts: [], user: '65534:65534', privileged: false, labels: {} }), refusal, `${image} refused (spare ready: ${ready})`);
     }
   }
