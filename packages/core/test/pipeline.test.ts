@@ -175,10 +175,18 @@ t.test('synchronous messages answer with the first result, or the logs, or the e
   const withResult = await abaco.messages.send(alice, results.id, { kind: 'str', text: 'go' }, { synchronous: true });
   t.equal(withResult.execution.status, 'COMPLETE');
   t.same(withResult.sync, { kind: 'result', data: Buffer.from('first') });
+  t.same(await abaco.executions.result(alice, results.id, withResult.execution.id), Buffer.from('second'), 'the answer took the first result only');
 
   const wc = await abaco.actors.create(alice, { image: 'abacosamples/wc' });
   const withLogs = await abaco.messages.send(alice, wc.id, { kind: 'str', text: 'one two three' }, { synchronous: true });
   t.same(withLogs.sync, { kind: 'logs', text: 'Number of words is: 3\n' });
+
+  // Ended without its run telling how (it failed): the answer is read from the store.
+  const broken = await runningEngine(t, { runtime: new ProcessRuntime({ images: { 'test/broken': ['/no/such/program'] } }) });
+  const cannotStart = await broken.actors.create(priv, { image: 'test/broken' });
+  const failed = await broken.messages.send(priv, cannotStart.id, { kind: 'str', text: 'x' }, { synchronous: true });
+  t.equal(failed.execution.status, 'ERROR');
+  t.match(failed.sync, { kind: 'logs', text: /^Could not start the container: Could not start \/no\/such\/program/ });
 
   const impatient = await runningEngine(t, { settings: { syncTimeoutMs: 1500 } });
   const sleeper = await impatient.actors.create(alice, { image: 'test/sleep' });

@@ -136,6 +136,11 @@ export class LogWriter {
     private readonly bus?: Bus,
   ) {}
 
+  /** What the log holds so far: the whole log once `finishOps` was called. */
+  get written(): string {
+    return this.text;
+  }
+
   append(chunk: string): void {
     if (this.full || this.finished) return;
     const room = this.ctx.settings.logMaxChars - this.text.length;

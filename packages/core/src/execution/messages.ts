@@ -16,6 +16,7 @@ import { topics, type Bus } from '../bus/bus.js';
 import type { LogStore } from './logs.js';
 import type { BinaryPayloads } from './payloads.js';
 import type { ResultQueue } from './results.js';
+import type { RunEnd, RunEnds } from './run-ends.js';
 
 /** A message for an actor: a string, a JSON value, or bytes (in memory or in a file the engine takes over). */
 export type MessageInput =
@@ -57,6 +58,8 @@ export interface MessageDeps {
   onQueued: (actor: Actor) => Promise<void>;
   /** Where binary messages wait for their execution. */
   payloads: BinaryPayloads;
+  /** How the runs of this node ended, told to the synchronous senders waiting here. */
+  ends: RunEnds;
 }
 
 /** Messages: send (asynchronous or synchronous), count and purge an actor's inbox. */
@@ -164,20 +167,28 @@ export class MessageService {
     const key = keys.execution(actor.tenant, actor.id, executionId);
     const finished = (e: Execution | undefined) => e === undefined || e.status === 'COMPLETE' || e.status === 'ERROR';
     let wake = () => {};
+    // A run of this node tells how it ended (then nothing needs reading); another node's, the bus.
+    let told: RunEnd | undefined;
+    const stopWaiting = this.deps.ends.wait(executionId, (end) => ((told = end), wake()));
     const unsubscribe = await this.deps.bus.subscribe(topics.finished(actor.dbId, executionId), () => wake());
     const deadline = Date.now() + this.ctx.settings.syncTimeoutMs;
+    const read = async () => told?.execution ?? (await this.ctx.store.get<Execution>(key));
     try {
-      let execution = await this.ctx.store.get<Execution>(key);
+      let execution = await read();
       while (!finished(execution) && Date.now() < deadline) {
         // The notification usually ends the wait; the poll covers one that was missed.
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, Math.min(500, deadline - Date.now()));
           wake = () => (clearTimeout(timer), resolve());
         });
-        execution = await this.ctx.store.get<Execution>(key);
+        execution = await read();
       }
       if (!execution) throw new BadRequestError(`Execution ${executionId} disappeared (its actor was deleted).`);
       if (!finished(execution)) return { execution, sync: { kind: 'timeout' } };
+      if (told) {
+        const result = told.results > 0 ? await this.deps.results.pop(actor, executionId) : undefined;
+        return { execution, sync: result ? { kind: 'result', data: result } : { kind: 'logs', text: told.logs } };
+      }
       // The logs are read meanwhile (most executions send no result): one wait instead of two. A
       // result taken is answered whatever became of that read.
       const [result, logs] = await Promise.allSettled([this.deps.results.pop(actor, executionId), this.deps.logs.read(actor, executionId)]);
@@ -186,6 +197,7 @@ export class MessageService {
       if (logs.status === 'rejected') throw logs.reason;
       return { execution, sync: { kind: 'logs', text: logs.value } };
     } finally {
+      stopWaiting();
       await unsubscribe();
     }
   }

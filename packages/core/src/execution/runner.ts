@@ -19,6 +19,7 @@ import { fileOwner, type IoRelay } from './io-relay.js';
 import type { LogStore } from './logs.js';
 import type { BinaryPayloads } from './payloads.js';
 import type { ResultQueue } from './results.js';
+import type { RunEnd, RunEnds } from './run-ends.js';
 import { parseMemory } from './memory.js';
 
 export interface RunnerDeps {
@@ -33,6 +34,8 @@ export interface RunnerDeps {
   state: StateStore;
   nonces: NonceRegistry;
   events: EventDispatcher;
+  /** Synchronous senders waiting on this node, told how a run ended. */
+  ends: RunEnds;
   /** A short folder for results sockets and FIFOs (Unix socket paths are limited to 108 bytes). */
   ioDir: string;
   /** Labels every container, see `Abaco.installation()`. */
@@ -136,7 +139,8 @@ export class Runner {
       resultsBound = undefined;
       await this.deps.relay.closeResults(resultsId);
       await Promise.all(pendingResults);
-      if (!(await this.finalize(actor, lease, execKey, exit, usage, await endOps()))) revokedAtEnd = null;
+      const ops = await endOps();
+      if (!(await this.finalize(actor, lease, execKey, exit, usage, ops, { results: pendingResults.length, logs: log.written }))) revokedAtEnd = null;
       return 'finished';
     } catch (e) {
       const reason = (e as Error).message;
@@ -223,10 +227,11 @@ export class Runner {
   /**
    * Records the end of an execution with what ends with it (`endOps`: its whole log, its token's
    * revocation), and acknowledges its message, in one atomic write; tells whether it was made.
+   * `run` is what a synchronous sender waiting here is told with the ended execution (see RunEnds).
    */
-  private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }, endOps: BatchOp[]): Promise<boolean> {
+  private async finalize(actor: Actor, lease: Lease, key: string, exit: ExitInfo, usage: { cpu: number; io: number }, endOps: BatchOp[], run: Omit<RunEnd, 'execution'>): Promise<boolean> {
     const { StartedAt, FinishedAt } = exit.finalState;
-    return this.end(actor, lease, key, endOps, (execution) => ({
+    return this.end(actor, lease, key, endOps, run, (execution) => ({
       ...execution,
       status: 'COMPLETE',
       statusMessage: exit.killed ? 'Execution was halted (force quit).' : exit.oomKilled ? 'The container ran out of memory.' : '',
@@ -241,22 +246,25 @@ export class Runner {
 
   /** Records an execution as ERROR with its reason (and what ends with it, `endOps`, as for `finalize`), and acknowledges its message, atomically; tells whether it was made. */
   async fail(actor: Actor, lease: Lease, key: string, reason: string, endOps: BatchOp[] = []): Promise<boolean> {
-    return this.end(actor, lease, key, endOps, (execution) => ({ ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' }));
+    return this.end(actor, lease, key, endOps, undefined, (execution) => ({ ...execution, status: 'ERROR', statusMessage: reason, finishTime: this.ctx.now().toISOString(), exitCode: execution.exitCode ?? 'undetermined' }));
   }
 
   /**
    * Writes the execution as `ending` makes it, with `endOps`, and acknowledges its message, in one
    * atomic write, then announces it; an execution gone (its actor deleted) leaves the ack and
    * `endOps`. A lease taken back meanwhile (the execution settled as lost) is not acknowledged: its
-   * record is the settler's. Tells whether the write was made.
+   * record is the settler's. Tells whether the write was made. A sender waiting here is told of
+   * `run` with the ended execution, before the announcement.
    */
-  private async end(actor: Actor, lease: Lease, key: string, endOps: BatchOp[], ending: (execution: Execution) => Execution): Promise<boolean> {
+  private async end(actor: Actor, lease: Lease, key: string, endOps: BatchOp[], run: Omit<RunEnd, 'execution'> | undefined, ending: (execution: Execution) => Execution): Promise<boolean> {
     const execution = await this.ctx.store.get<Execution>(key);
     if (!execution) return this.deps.inbox.ack(actor.dbId, lease, endOps);
     const ended = ending(execution);
     const acked = await this.deps.inbox.ack(actor.dbId, lease, [{ type: 'put', key, value: ended }, ...changeOps(execution, ended), ...endOps]);
-    if (acked) await this.announce(actor, ended);
-    return acked;
+    if (!acked) return false;
+    if (run) this.deps.ends.ended({ execution: ended, ...run });
+    await this.announce(actor, ended);
+    return true;
   }
 
   private async announce(actor: Actor, execution: Execution): Promise<void> {
