@@ -1,7 +1,7 @@
 import t from 'tap';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Inbox } from '../inbox/inbox.js';
+import type { Inbox, Lease } from '../inbox/inbox.js';
 import type { QueuedMessage } from '../model/execution.js';
 import type { Store } from '../store/store.js';
 
@@ -79,6 +79,39 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       await inbox.ack('A_4', lease);
       t.equal(await inbox.length('A_4'), 2);
       t.equal((await inbox.lease('A_4', 'w'))?.message.executionId, 'a');
+    });
+
+    t.test('pushes, leases, releases and acks in any order: every lease takes the oldest message queued', async (t) => {
+      const { inbox } = await fresh(t);
+      // A model of the inbox: the messages queued and leased, by the order they were pushed in.
+      const queued: number[] = [];
+      const held: { n: number; lease: Lease }[] = [];
+      let pushed = 0;
+      let seed = 7;
+      const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31), seed % n);
+      for (let step = 0; step < 300; step++) {
+        const op = random(4);
+        if (op === 0 || (op === 1 && queued.length === 0)) {
+          await inbox.push('A_12', message(`m${pushed}`));
+          queued.push(pushed++);
+        } else if (op === 1) {
+          const lease = (await inbox.lease('A_12', 'w'))!;
+          const oldest = queued.shift()!;
+          if (lease.message.executionId !== `m${oldest}`) return t.fail(`step ${step}: leased ${lease.message.executionId}, m${oldest} is the oldest queued`);
+          held.push({ n: oldest, lease });
+        } else if (held.length > 0) {
+          const { n, lease } = held.splice(random(held.length), 1)[0]!;
+          if (op === 2) {
+            await inbox.release('A_12', lease);
+            queued.push(n);
+            queued.sort((a, b) => a - b);
+          } else await inbox.ack('A_12', lease);
+        }
+      }
+      t.equal(await inbox.length('A_12'), queued.length);
+      const rest: string[] = [];
+      for (let lease = await inbox.lease('A_12', 'w'); lease; lease = await inbox.lease('A_12', 'w')) rest.push(lease.message.executionId);
+      t.same(rest, queued.map((n) => `m${n}`), 'what is left comes out in order');
     });
 
     t.test('a holder whose lease was taken back can neither ack, release nor extend it: the message and its records stay as the new holder has them', async (t) => {

@@ -7,6 +7,8 @@ import { lapsed, type Inbox, type Lease, type LeaseOptions } from './inbox.js';
 interface Meta {
   queued: number;
   leased: number;
+  /** The sequence number of the oldest queued message, when known: a lease then reads it without a scan. */
+  head?: string;
 }
 /** A leased message as kept: its lease, and whether it was taken exclusively. */
 interface LeaseRecord extends Lease {
@@ -29,6 +31,9 @@ interface Push {
  *
  * Layout: `ibm/<inbox>` meta, `ib/<inbox>/q/<seq>` queued, `ib/<inbox>/l/<seq>` leased. Sequence
  * numbers grow with time, so a scan of `q/` yields the oldest message first without loading the rest.
+ * The meta record also names the oldest queued message when a push or a release makes it known
+ * (the queue was empty, or what it puts goes before the known head), and forgets it when that
+ * message is leased and others wait: the next lease then scans for it.
  */
 export class StoreInbox implements Inbox {
   private lastSeq = 0;
@@ -43,25 +48,32 @@ export class StoreInbox implements Inbox {
   /** Writes a group of pushes and the meta record of their inbox in one atomic batch. */
   private async append(inbox: string, group: Push[]): Promise<void> {
     const ops = group.flatMap(({ seq, message, also }): BatchOp[] => [{ type: 'put', key: queuedKey(inbox, seq), value: message }, ...also]);
-    await this.store.update<Meta>(metaKey(inbox), (meta = empty()) => new WithWrites({ ...meta, queued: meta.queued + group.length }, ops));
+    await this.store.update<Meta>(metaKey(inbox), (meta = empty()) => new WithWrites(queue(meta, group.length, group[0]!.seq), ops));
   }
 
   async lease(inbox: string, holder: string, options: LeaseOptions = {}): Promise<Lease | undefined> {
     let leased: Lease | undefined;
     await this.store.update<Meta>(metaKey(inbox), async (meta) => {
       if (!meta || meta.queued === 0 || (options.exclusive && meta.leased > 0)) return UNCHANGED;
-      for await (const [key, message] of this.store.scan<QueuedMessage>(`ib/${inbox}/q/`, { limit: 1 })) {
-        const seq = key.slice(key.lastIndexOf('/') + 1);
-        const expiresAt = options.ttlMs === undefined ? null : Date.now() + options.ttlMs;
-        leased = { seq, holder, message, token: newId(), expiresAt };
-        return new WithWrites({ queued: meta.queued - 1, leased: meta.leased + 1 }, [
-          { type: 'del', key },
-          { type: 'put', key: leasedKey(inbox, seq), value: { ...leased, exclusive: options.exclusive ?? false } satisfies LeaseRecord },
-        ]);
-      }
-      return UNCHANGED;
+      const head = await this.head(inbox, meta);
+      if (!head) return UNCHANGED;
+      const { seq, message } = head;
+      const expiresAt = options.ttlMs === undefined ? null : Date.now() + options.ttlMs;
+      leased = { seq, holder, message, token: newId(), expiresAt };
+      return new WithWrites({ queued: meta.queued - 1, leased: meta.leased + 1 }, [
+        { type: 'del', key: queuedKey(inbox, seq) },
+        { type: 'put', key: leasedKey(inbox, seq), value: { ...leased, exclusive: options.exclusive ?? false } satisfies LeaseRecord },
+      ]);
     });
     return leased;
+  }
+
+  /** The oldest queued message: the one the meta record names, else the first of a scan. */
+  private async head(inbox: string, meta: Meta): Promise<{ seq: string; message: QueuedMessage } | undefined> {
+    const named = meta.head === undefined ? undefined : await this.store.get<QueuedMessage>(queuedKey(inbox, meta.head));
+    if (named) return { seq: meta.head!, message: named };
+    for await (const [key, message] of this.store.scan<QueuedMessage>(`ib/${inbox}/q/`, { limit: 1 })) return { seq: key.slice(key.lastIndexOf('/') + 1), message };
+    return undefined;
   }
 
   async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<boolean> {
@@ -78,7 +90,7 @@ export class StoreInbox implements Inbox {
     await this.store.update<Meta>(metaKey(inbox), async (meta = empty()) => {
       const held = await this.held(inbox, lease);
       if (!held) return UNCHANGED;
-      return new WithWrites({ queued: meta.queued + 1, leased: meta.leased - 1 }, [
+      return new WithWrites(queue({ ...meta, leased: meta.leased - 1 }, 1, lease.seq), [
         { type: 'del', key: leasedKey(inbox, lease.seq) },
         { type: 'put', key: queuedKey(inbox, lease.seq), value: held.message },
       ]);
@@ -115,7 +127,7 @@ export class StoreInbox implements Inbox {
         purged.push(message);
         ops.push({ type: 'del', key });
       }
-      return new WithWrites(settle({ ...meta, queued: 0 }), ops);
+      return new WithWrites(settle({ queued: 0, leased: meta.leased }), ops);
     });
     return purged;
   }
@@ -150,6 +162,14 @@ export class StoreInbox implements Inbox {
 }
 
 const empty = (): Meta => ({ queued: 0, leased: 0 });
+/**
+ * The meta record once `count` messages are queued, the oldest at `seq`: the head is `seq` when
+ * the queue was empty or `seq` goes before the head known; else it stays as it was (known or not).
+ */
+function queue(meta: Meta, count: number, seq: string): Meta {
+  const head = meta.queued === 0 || (meta.head !== undefined && seq < meta.head) ? seq : meta.head;
+  return { queued: meta.queued + count, leased: meta.leased, ...(head === undefined ? {} : { head }) };
+}
 /** An empty inbox's meta is deleted, so `inboxes()` lists only inboxes that hold something. */
 const settle = (meta: Meta): Meta | undefined => (meta.queued === 0 && meta.leased === 0 ? undefined : meta);
 const metaKey = (inbox: string) => `ibm/${inbox}`;
