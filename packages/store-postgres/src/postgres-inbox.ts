@@ -69,11 +69,18 @@ export class PostgresInbox implements Inbox {
   }
 
   async ack(inbox: string, lease: Lease, also: BatchOp[] = []): Promise<boolean> {
+    return this.whileHeld(`DELETE FROM ${this.messages} WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1`, [inbox, lease.seq, lease.token], also);
+  }
+
+  /**
+   * Runs `change`, a statement on a lease's row that returns a row only if the lease is held, with
+   * `also` written in the same statement only then; tells whether it was held.
+   */
+  private async whileHeld(change: string, params: unknown[], also: BatchOp[]): Promise<boolean> {
     const writes = new RecordWrites(also);
-    const params: unknown[] = [inbox, lease.seq, lease.token];
-    const ctes = [`held AS (DELETE FROM ${this.messages} WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1)`, ...writes.ctes(this.records, params, 'held')];
-    const { rows } = await this.db.query<{ acked: boolean }>(`WITH ${ctes.join(', ')} SELECT EXISTS (SELECT 1 FROM held) AS acked`, params);
-    return rows[0]!.acked;
+    const ctes = [`held AS (${change})`, ...writes.ctes(this.records, params, 'held')];
+    const { rows } = await this.db.query<{ held: boolean }>(`WITH ${ctes.join(', ')} SELECT EXISTS (SELECT 1 FROM held) AS held`, params);
+    return rows[0]!.held;
   }
 
   async release(inbox: string, lease: Lease): Promise<void> {
@@ -89,17 +96,25 @@ export class PostgresInbox implements Inbox {
     return rowCount === 1;
   }
 
-  async extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean> {
-    const { rowCount } = await this.db.query(
-      `UPDATE ${this.messages} SET leased_until = now() + make_interval(secs => $4::float8 / 1000) WHERE inbox = $1 AND seq = $2 AND token = $3`,
+  async extend(inbox: string, lease: Lease, ttlMs: number, also: BatchOp[] = []): Promise<boolean> {
+    return this.whileHeld(
+      `UPDATE ${this.messages} SET leased_until = now() + make_interval(secs => $4::float8 / 1000) WHERE inbox = $1 AND seq = $2 AND token = $3 RETURNING 1`,
       [inbox, lease.seq, lease.token, ttlMs],
+      also,
     );
-    return rowCount === 1;
   }
 
   async length(inbox: string): Promise<number> {
     const { rows } = await this.db.query<{ n: string }>(`SELECT count(*) AS n FROM ${this.messages} WHERE inbox = $1 AND holder IS NULL`, [inbox]);
     return Number(rows[0]!.n);
+  }
+
+  async counts(inbox: string): Promise<{ queued: number; leased: number }> {
+    const { rows } = await this.db.query<{ queued: string; leased: string }>(
+      `SELECT count(*) FILTER (WHERE holder IS NULL) AS queued, count(*) FILTER (WHERE holder IS NOT NULL) AS leased FROM ${this.messages} WHERE inbox = $1`,
+      [inbox],
+    );
+    return { queued: Number(rows[0]!.queued), leased: Number(rows[0]!.leased) };
   }
 
   async purge(inbox: string): Promise<QueuedMessage[]> {
@@ -108,6 +123,10 @@ export class PostgresInbox implements Inbox {
       [inbox],
     );
     return rows.map((row) => row.message);
+  }
+
+  async drop(inbox: string): Promise<void> {
+    await this.db.query(`DELETE FROM ${this.messages} WHERE inbox = $1`, [inbox]);
   }
 
   async leases(inbox: string): Promise<Lease[]> {

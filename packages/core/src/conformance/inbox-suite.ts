@@ -45,6 +45,16 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       const { inbox } = await fresh(t);
       for (let i = 0; i < 60; i++) await inbox.push('A_2', message(`e${i}`));
       const seen: string[] = [];
+      // Counted meanwhile: a message being leased is never counted both queued and leased.
+      let counting = true;
+      let most = 0;
+      const counted = (async () => {
+        while (counting) {
+          const { queued, leased } = await inbox.counts('A_2');
+          most = Math.max(most, queued + leased);
+          await new Promise((resolve) => setImmediate(resolve)); // a read from memory would never let the others run
+        }
+      })();
       await Promise.all(
         Array.from({ length: 8 }, async (_, w) => {
           for (let lease = await inbox.lease('A_2', `w${w}`); lease; lease = await inbox.lease('A_2', `w${w}`)) {
@@ -53,8 +63,11 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
           }
         }),
       );
+      counting = false;
+      await counted;
       t.equal(seen.length, 60);
       t.equal(new Set(seen).size, 60);
+      t.ok(most <= 60, `queued and leased never counted more than the 60 messages (at most ${most})`);
     });
 
     t.test('a leased message whose holder died comes back, at the head, and leases are listed', async (t) => {
@@ -64,6 +77,8 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       const lease = await inbox.lease('A_3', 'dead-worker');
       t.equal(lease?.message.executionId, 'first');
       t.equal(await inbox.length('A_3'), 1, 'leased messages are not counted as queued');
+      t.same(await inbox.counts('A_3'), { queued: 1, leased: 1 });
+      t.same(await inbox.counts('B_3'), { queued: 0, leased: 0 }, 'an inbox never used is empty');
       t.same((await inbox.leases('A_3')).map((l) => [l.holder, l.message.executionId]), [['dead-worker', 'first']]);
       t.equal(await inbox.redeliver('A_3', (holder) => holder !== 'dead-worker'), 1);
       t.equal(await inbox.redeliver('A_3', () => false), 0, 'nothing is leased any more');
@@ -123,8 +138,10 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       t.not(current.token, stale.token, 'the new lease has a new fencing token');
       t.equal(await inbox.ack('A_9', stale, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE from the lost worker' }]), false, 'the stale ack is refused');
       await inbox.release('A_9', stale);
-      t.notOk(await inbox.extend('A_9', stale, 60_000), 'nor extend it');
-      t.equal(await store.get('exec/e1'), 'SUBMITTED', 'the stale ack wrote nothing');
+      t.notOk(await inbox.extend('A_9', stale, 60_000, [{ type: 'put', key: 'exec/e1', value: 'RUNNING on the lost worker' }]), 'nor extend it');
+      t.equal(await store.get('exec/e1'), 'SUBMITTED', 'the stale ack and extension wrote nothing');
+      t.ok(await inbox.extend('A_9', current, 60_000, [{ type: 'put', key: 'exec/e1', value: 'RUNNING' }]), "the holder's extension is taken");
+      t.equal(await store.get('exec/e1'), 'RUNNING', 'with its records');
       t.same((await inbox.leases('A_9')).map((l) => l.holder), ['new-worker'], 'the message is still leased to the new holder');
       t.equal(await inbox.ack('A_9', current, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE' }]), true, "the holder's ack is taken");
       t.equal(await store.get('exec/e1'), 'COMPLETE');
@@ -206,6 +223,24 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       t.same((await inbox.inboxes()).sort(), ['A_6', 'B_6']);
       await inbox.ack('A_6', lease);
       t.same(await inbox.inboxes(), ['B_6']);
+    });
+
+    t.test('drop removes queued and leased messages; their holders can then neither ack, release nor extend, and write nothing', async (t) => {
+      const { inbox, store } = await fresh(t);
+      for (const id of ['a', 'b', 'c']) await inbox.push('A_13', message(id));
+      await inbox.push('B_13', message('other'));
+      const lease = (await inbox.lease('A_13', 'w', { ttlMs: 60_000 }))!;
+      await inbox.drop('A_13');
+      t.equal(await inbox.length('A_13'), 0);
+      t.same(await inbox.leases('A_13'), []);
+      t.same(await inbox.inboxes(), ['B_13'], 'other inboxes are untouched');
+      t.notOk(await inbox.extend('A_13', lease, 60_000, [{ type: 'put', key: 'exec/a', value: 'RUNNING' }]));
+      t.notOk(await inbox.ack('A_13', lease, [{ type: 'put', key: 'exec/a', value: 'COMPLETE' }]));
+      await inbox.release('A_13', lease);
+      t.equal(await store.get('exec/a'), undefined, 'nothing was written');
+      t.equal(await inbox.lease('A_13', 'w'), undefined, 'nothing comes back');
+      await inbox.push('A_13', message('d'));
+      t.equal((await inbox.lease('A_13', 'w'))?.message.executionId, 'd', 'the inbox takes new messages');
     });
 
     t.test('100,000 queued messages without holding them in memory', async (t) => {

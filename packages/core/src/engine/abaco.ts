@@ -289,7 +289,9 @@ export class Abaco {
       deleting: async (actor) => {
         this.autoscaler.forget(actor);
         await this.pool.stopAll(actor, { kill: true });
-        await this.parts.inbox.purge(actor.dbId);
+        // Leased messages too: a run elsewhere can then neither start (RUNNING is written with its
+        // lease) nor write its end, and its heartbeat, refused, kills its container.
+        await this.parts.inbox.drop(actor.dbId);
       },
     };
   }

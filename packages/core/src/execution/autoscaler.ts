@@ -111,8 +111,7 @@ export class Autoscaler {
       return;
     }
     await this.pool.grow(actor, async (workers) => {
-      const queued = await this.inbox.length(actor.dbId);
-      const running = (await this.inbox.leases(actor.dbId)).length;
+      const { queued, leased: running } = await this.inbox.counts(actor.dbId);
       const want = { id: actor.dbId, demand: this.demand(actor, running, queued), has: workers.length };
       if (want.demand > 0) this.wants.set(want.id, want);
       else this.wants.delete(want.id);
@@ -130,7 +129,8 @@ export class Autoscaler {
 
   private async look(actor: Actor): Promise<Pool> {
     const workers = await this.pool.viable(actor);
-    const demand = this.demand(actor, (await this.inbox.leases(actor.dbId)).length, await this.inbox.length(actor.dbId));
+    const { queued, leased } = await this.inbox.counts(actor.dbId);
+    const demand = this.demand(actor, leased, queued);
     const freshest = workers.map((w) => Date.parse(lastUse(w))).reduce((a, b) => Math.max(a, b), -Infinity);
     const synced = actor.hints.includes('sync') && this.ctx.now().getTime() - freshest < this.ctx.settings.syncMaxIdleMs;
     return { actor, workers, count: workers.length, demand, floor: synced ? 1 : 0, target: 0 };

@@ -9,9 +9,9 @@ import type { ConfigRegistry } from '../registry/configs.js';
 import type { NonceRegistry } from '../registry/nonces.js';
 import type { StateStore } from '../registry/state.js';
 import type { BindMount, ContainerRuntime, ContainerSpec, ExitInfo, RunningContainer } from '../runtime/runtime.js';
-import { changeOps, withIndex } from '../search/execution-index.js';
+import { changeOps } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
-import { UNCHANGED, type BatchOp } from '../store/store.js';
+import type { BatchOp } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
 import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
@@ -97,8 +97,11 @@ export class Runner {
       resultsBound.catch(() => {}); // seen by the awaits below
       // RUNNING before the container starts: if the engine dies from here on, recovery ends the
       // execution as ERROR and never runs it again (its container may have started and had effects).
-      // Only while this worker still holds the lease (it may have stalled past its time to live).
-      claimed = (await this.deps.inbox.extend(actor.dbId, lease, this.ctx.settings.leaseTtlMs)) && (await this.markRunning(execKey, workerId));
+      // Written with the lease's extension, only while this worker still holds the lease (it may have
+      // stalled past its time to live, or its actor been deleted: that drops its leases): while it
+      // does, nothing else changes the SUBMITTED execution read above.
+      const started: Execution = { ...execution, status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() };
+      claimed = await this.deps.inbox.extend(actor.dbId, lease, this.ctx.settings.leaseTtlMs, [{ type: 'put', key: execKey, value: started }, ...changeOps(execution, started)]);
       if (!claimed) return await this.settleTaken(actor, lease, execKey, await this.ctx.store.get<Execution>(execKey));
       const binary = await this.deps.payloads.localFile(actor, message);
       if (actor.token) tokenIssued = this.deps.nonces.issueExecutionToken(actor, execution.id).then((issued) => (token = issued));
@@ -208,20 +211,6 @@ export class Runner {
     if (execution?.status === 'RUNNING') await this.fail(actor, lease, key, NODE_LOST);
     else await this.deps.inbox.ack(actor.dbId, lease);
     return 'skipped';
-  }
-
-  /**
-   * Marks an execution RUNNING on this worker if it is still SUBMITTED, in one update; tells whether
-   * it did. A worker whose lease was taken back and given to another never runs the message too.
-   */
-  private async markRunning(key: string, workerId: string): Promise<boolean> {
-    let marked = false;
-    await this.ctx.store.update<Execution>(key, (e) => {
-      if (e?.status !== 'SUBMITTED') return UNCHANGED;
-      marked = true;
-      return withIndex(e, { ...e, status: 'RUNNING', workerId, startTime: this.ctx.now().toISOString() });
-    });
-    return marked;
   }
 
   /**

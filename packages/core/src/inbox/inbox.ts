@@ -45,12 +45,22 @@ export interface Inbox {
   ack(inbox: string, lease: Lease, also?: BatchOp[]): Promise<boolean>;
   /** Puts a leased message back at its place at the head of the queue, if `lease` is still held. */
   release(inbox: string, lease: Lease): Promise<void>;
-  /** Makes a held lease lapse `ttlMs` from now (the heartbeat of a running execution); false when it is no longer held. */
-  extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean>;
+  /**
+   * Makes a held lease lapse `ttlMs` from now (the heartbeat of a running execution), with `also`
+   * written atomically with it, and answers true; false, writing nothing, when it is no longer held.
+   */
+  extend(inbox: string, lease: Lease, ttlMs: number, also?: BatchOp[]): Promise<boolean>;
   /** How many messages are queued (leased ones not counted). */
   length(inbox: string): Promise<number>;
+  /** How many messages are queued and how many leased, as they were at one moment. */
+  counts(inbox: string): Promise<{ queued: number; leased: number }>;
   /** Removes every queued message (leased ones stay) and returns them. */
   purge(inbox: string): Promise<QueuedMessage[]>;
+  /**
+   * Removes every message of an inbox, queued and leased (its actor is deleted): what the holders
+   * of its leases ack, release or extend from then on changes nothing and writes nothing.
+   */
+  drop(inbox: string): Promise<void>;
   /** The leases currently held in an inbox, oldest message first. */
   leases(inbox: string): Promise<Lease[]>;
   /** Puts back every leased message whose holder is not alive or whose lease lapsed; returns how many. */

@@ -97,13 +97,13 @@ export class StoreInbox implements Inbox {
     });
   }
 
-  async extend(inbox: string, lease: Lease, ttlMs: number): Promise<boolean> {
+  async extend(inbox: string, lease: Lease, ttlMs: number, also: BatchOp[] = []): Promise<boolean> {
     let extended = false;
     await this.store.update<Meta>(metaKey(inbox), async (meta) => {
       const held = await this.held(inbox, lease);
       if (!held || !meta) return UNCHANGED;
       extended = true;
-      return new WithWrites(meta, [{ type: 'put', key: leasedKey(inbox, lease.seq), value: { ...held, expiresAt: Date.now() + ttlMs } satisfies LeaseRecord }]);
+      return new WithWrites(meta, [{ type: 'put', key: leasedKey(inbox, lease.seq), value: { ...held, expiresAt: Date.now() + ttlMs } satisfies LeaseRecord }, ...also]);
     });
     return extended;
   }
@@ -118,6 +118,11 @@ export class StoreInbox implements Inbox {
     return (await this.store.get<Meta>(metaKey(inbox)))?.queued ?? 0;
   }
 
+  async counts(inbox: string): Promise<{ queued: number; leased: number }> {
+    const { queued, leased } = (await this.store.get<Meta>(metaKey(inbox))) ?? empty();
+    return { queued, leased };
+  }
+
   async purge(inbox: string): Promise<QueuedMessage[]> {
     const purged: QueuedMessage[] = [];
     await this.store.update<Meta>(metaKey(inbox), async (meta) => {
@@ -130,6 +135,15 @@ export class StoreInbox implements Inbox {
       return new WithWrites(settle({ queued: 0, leased: meta.leased }), ops);
     });
     return purged;
+  }
+
+  async drop(inbox: string): Promise<void> {
+    await this.store.update<Meta>(metaKey(inbox), async (meta) => {
+      if (!meta) return UNCHANGED;
+      const ops: BatchOp[] = [];
+      for await (const [key] of this.store.scan(`ib/${inbox}/`)) ops.push({ type: 'del', key });
+      return new WithWrites<Meta>(undefined, ops);
+    });
   }
 
   async leases(inbox: string): Promise<Lease[]> {
