@@ -75,7 +75,11 @@ export class Runner {
     let tokenIssued: Promise<unknown> | undefined;
     let halted = false;
     let resultsBound: Promise<void> | undefined;
-    let stopHalt = async () => {};
+    // Listen for a halt from the start: one that comes before the container is up kills it as soon as it is.
+    const stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
+      halted = true;
+      void container?.kill();
+    });
     let claimed = false;
     // The access token is revoked in the write that ends the execution (valid only while it runs),
     // or at the very end if that write was not made or came before the token (`revokedAtEnd`).
@@ -91,11 +95,6 @@ export class Runner {
         pendingResults.push(this.deps.results.push(actor, execution.id, data));
       });
       resultsBound.catch(() => {}); // seen by the awaits below
-      // Listening for a halt before RUNNING is written: one that comes before the container is up kills it as soon as it is.
-      stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
-        halted = true;
-        void container?.kill();
-      });
       // RUNNING before the container starts: if the engine dies from here on, recovery ends the
       // execution as ERROR and never runs it again (its container may have started and had effects).
       // Written with the lease's extension, only while this worker still holds the lease (it may have
