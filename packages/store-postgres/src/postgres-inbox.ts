@@ -21,7 +21,7 @@ interface Push {
  * it, in the order they came: group commit, so that counters written with them are locked once); a lease is taken with `FOR UPDATE SKIP LOCKED`
  * (concurrent consumers never wait for each other) and gets a new fencing token; an ack or release
  * must show the lease's token, so a holder whose lease was taken back changes nothing.
- * Records written with a push or an ack go to the Store's table of the same database.
+ * Records written with a push, an extension or an ack go to the Store's table of the same database.
  */
 export class PostgresInbox implements Inbox {
   private readonly messages: string;

@@ -169,8 +169,8 @@ export class MessageService {
     let wake = () => {};
     // A run of this node tells how it ended (then nothing needs reading); another node's, the bus.
     let told: RunEnd | undefined;
-    const stopWaiting = this.deps.ends.wait(executionId, (end) => ((told = end), wake()));
     const unsubscribe = await this.deps.bus.subscribe(topics.finished(actor.dbId, executionId), () => wake());
+    const stopWaiting = this.deps.ends.wait(executionId, (end) => ((told = end), wake()));
     const deadline = Date.now() + this.ctx.settings.syncTimeoutMs;
     const read = async () => told?.execution ?? (await this.ctx.store.get<Execution>(key));
     try {

@@ -9,7 +9,8 @@ export interface Lease {
   message: QueuedMessage;
   /**
    * The fencing token: new for every lease, so a holder whose lease was taken back (released,
-   * redelivered, settled by another node) holds an old one, and its ack, release or extend changes nothing.
+   * redelivered, settled by another node, dropped with its inbox) holds an old one, and its ack,
+   * release or extend changes nothing.
    */
   token: string;
   /** When the lease lapses unless extended (ms since the epoch); null for a lease without expiry. */
@@ -29,7 +30,8 @@ export interface LeaseOptions {
 
 /**
  * The Inbox port: each actor's durable FIFO mailbox. An accepted message is never lost: it stays
- * queued or leased until acknowledged. Inboxes are named by the actor's db id.
+ * queued or leased until acknowledged, purged, or dropped with its actor. Inboxes are named by the
+ * actor's db id.
  * `@abaco/core/conformance` holds the suite every implementation must pass.
  */
 export interface Inbox {
