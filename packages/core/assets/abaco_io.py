@@ -2,7 +2,7 @@
 
 Commands on stdin, one JSON object per line ("owner" is [uid, gid] of the container's user, or null):
   {"cmd": "results", "id", "path", "owner"}           bind a Unix datagram socket at path; each datagram is one result
-  {"cmd": "close", "id"}                              drain and close the socket id
+  {"cmd": "close", "id", "path"}                      drain and close the socket id, and remove it (now at path)
   {"cmd": "fifo", "id", "path", "source", "owner"}    make a FIFO at path and copy the file source into it once read
   {"cmd": "unfifo", "id"}                             give up on FIFO id (the actor never read it) and remove it
 Answers on stdout, each a header line "<kind> <id> <length>" and <length> bytes of data:
@@ -61,7 +61,7 @@ def open_results(ident, path, owner):
     give(path, owner, 0o666)  # sending to a socket needs write permission
     sock.setblocking(False)
     selector.register(sock, selectors.EVENT_READ, ident)
-    sockets[ident] = (sock, path)
+    sockets[ident] = sock
     emit("bound", ident)
 
 
@@ -74,8 +74,8 @@ def receive(sock, ident):
         emit("result", ident, data)
 
 
-def close_results(ident):
-    sock, path = sockets.pop(ident)
+def close_results(ident, path):
+    sock = sockets.pop(ident)
     receive(sock, ident)
     selector.unregister(sock)
     sock.close()
@@ -122,7 +122,7 @@ def command(line):
         if kind == "results":
             open_results(ident, request["path"], request["owner"])
         elif kind == "close":
-            close_results(ident)
+            close_results(ident, request["path"])
         elif kind == "fifo":
             open_fifo(ident, request["path"], request["source"], request["owner"])
         elif kind == "unfifo":

@@ -82,6 +82,19 @@ t.test('containers run as the uid:gid of the actor, else of its owner (setting u
   t.same(image.sync, { kind: 'logs', text: `${process.getuid!()}:${process.getgid!()}\n` }, 'useContainerUid: the image\'s (here the engine\'s) user');
 });
 
+t.test('results sockets made ahead: runs for six users in turn, twice over, each get their own socket, as their user', async (t) => {
+  const report = 'import os, socket\ns = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)\nst = os.stat(os.environ["ABACO_ROOT"] + "/_abaco_results.sock")\ns.sendto(("%d %d %o %s" % (os.getuid(), st.st_uid, st.st_mode & 0o777, os.environ["MSG"])).encode(), os.environ["ABACO_ROOT"] + "/_abaco_results.sock")';
+  const abaco = await runningEngine(t, { runtime: new ProcessRuntime({ images: { 'test/report': ['python3', '-c', report] } }) });
+  const uids = [4001, 4002, 4003, 4004, 4005, 4006]; // more users than spares are kept for
+  const actors = await Promise.all(uids.map((uid) => abaco.actors.create(priv, { image: 'test/report', uid: String(uid), gid: String(uid) })));
+  for (const round of [1, 2]) {
+    for (const [i, uid] of uids.entries()) {
+      const { sync } = await abaco.messages.send(priv, actors[i]!.id, { kind: 'str', text: `r${round}` }, { synchronous: true });
+      t.same(sync, { kind: 'result', data: Buffer.from(`${uid} ${uid} 600 r${round}`) }, `round ${round}, user ${uid}`);
+    }
+  }
+});
+
 t.test("the results socket and the FIFO belong to the container's user, mode 0600", async (t) => {
   const look = 'for f in _abaco_results.sock _abaco_binary_data; do [ -e "$ABACO_ROOT/$f" ] && stat -L -c "$f %a %u:%g" "$ABACO_ROOT/$f"; done; cat "$ABACO_ROOT/_abaco_binary_data" | wc -c';
   const abaco = await runningEngine(t, { runtime: new ProcessRuntime({ images: { 'test/look': ['sh', '-c', look] } }), settings: { userIds: { alice: '4001:4002' } } });

@@ -1,10 +1,27 @@
+import { renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
+import { newId } from '../ids.js';
 import { HelperProcess } from '../runtime/helper-process.js';
 
 const SCRIPT = fileURLToPath(new URL('../../assets/abaco_io.py', import.meta.url));
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
+
+/** A results socket bound by the helper: its id there, and where it is now. */
+interface BoundSocket {
+  helperId: string;
+  path: string;
+}
+
+/** A results socket in use: where the next spare of its owner goes, besides. */
+interface OpenSocket extends BoundSocket {
+  spare: { key: string; folder: string; owner: FileOwner };
+}
+
+/** For how many folders and owners a spare results socket is kept at most (the most recent). */
+const SPARE_OWNERS = 4;
 
 /** The numeric `[uid, gid]` of a container's user; null when it is not known (the image's user, or a name). */
 export type FileOwner = [number, number] | null;
@@ -25,7 +42,13 @@ export function fileOwner(user: string | undefined): FileOwner {
 export class IoRelay {
   private readonly helper: HelperProcess;
   private readonly waiters = new Map<string, Waiter>();
+  /** Where each socket's datagrams go, by its id in the helper. */
   private readonly onResult = new Map<string, (data: Buffer) => void>();
+  /** The results sockets in use, by the caller's id. */
+  private readonly open = new Map<string, OpenSocket>();
+  /** Results sockets bound ahead, one per folder and owner: see `openResults`. */
+  private readonly spares = new Map<string, Promise<BoundSocket>>();
+  private closed = false;
 
   constructor(
     private readonly log: Logger,
@@ -42,16 +65,74 @@ export class IoRelay {
     });
   }
 
-  /** Binds the results socket of an execution at `path`, for `owner`; each datagram goes to `onResult`. */
+  /**
+   * Gives an execution its results socket at `path`, for `owner`; each datagram goes to `onResult`.
+   * The socket is one bound ahead for that owner in that folder (a spare, under a random name, bound
+   * when the last one of that owner closed), renamed to `path`: the execution does not wait for the
+   * helper. Without a spare (the first for an owner), one is bound now. A spare is its owner's
+   * already (mode 0600): what that user's processes send to it before it is given, as they could to
+   * the socket it becomes, may be taken for results of the execution that gets it (those read
+   * before are dropped); a container reaches only the socket given to it.
+   */
   async openResults(id: string, path: string, owner: FileOwner, onResult: (data: Buffer) => void): Promise<void> {
-    this.onResult.set(id, onResult);
-    await this.request(`bound ${id}`, { cmd: 'results', id, path, owner });
+    const folder = dirname(path);
+    const key = `${folder}\0${JSON.stringify(owner)}`;
+    const spare = this.spares.get(key);
+    this.spares.delete(key);
+    const socket = (await spare?.catch(() => undefined)) ?? (await this.bind(folder, owner));
+    try {
+      renameSync(socket.path, path);
+    } catch (e) {
+      this.drop(socket);
+      throw e;
+    }
+    this.open.set(id, { helperId: socket.helperId, path, spare: { key, folder, owner } });
+    this.onResult.set(socket.helperId, onResult);
   }
 
-  /** Receives what is still waiting on the socket, then closes and removes it. */
+  /**
+   * Receives what is still waiting on the socket, then closes and removes it; and binds the next
+   * spare of its owner (asked right after: a word to the helper wakes it, and costs, once).
+   */
   async closeResults(id: string): Promise<void> {
-    await this.request(`closed ${id}`, { cmd: 'close', id });
-    this.onResult.delete(id);
+    const socket = this.open.get(id);
+    if (!socket) throw new Error(`No results socket ${id} is open.`);
+    const closed = this.request(`closed ${socket.helperId}`, { cmd: 'close', id: socket.helperId, path: socket.path });
+    const { key, folder, owner } = socket.spare;
+    this.spareFor(key, folder, owner);
+    await closed;
+    this.onResult.delete(socket.helperId);
+    this.open.delete(id);
+  }
+
+  /** Binds a results socket under a random name in `folder`, for `owner`. */
+  private async bind(folder: string, owner: FileOwner): Promise<BoundSocket> {
+    const socket = { helperId: `s-${newId()}`, path: '' };
+    socket.path = join(folder, `${socket.helperId}.sock`);
+    await this.request(`bound ${socket.helperId}`, { cmd: 'results', id: socket.helperId, path: socket.path, owner });
+    return socket;
+  }
+
+  /** Binds a spare for `key` unless it has one; past SPARE_OWNERS, the oldest spare goes. */
+  private spareFor(key: string, folder: string, owner: FileOwner): void {
+    if (this.closed || this.spares.has(key)) return;
+    const bound = this.bind(folder, owner);
+    bound.catch(() => {}); // a spare that could not be bound is replaced when taken
+    this.spares.set(key, bound);
+    if (this.spares.size <= SPARE_OWNERS) return;
+    const [oldestKey, oldest] = this.spares.entries().next().value!;
+    this.spares.delete(oldestKey);
+    oldest.then((socket) => this.drop(socket)).catch(() => {});
+  }
+
+  /** Closes and removes a socket nobody waits on (a helper that stopped took it with it). */
+  private drop(socket: BoundSocket): void {
+    if (this.closed) return;
+    try {
+      this.helper.send({ cmd: 'close', id: socket.helperId, path: socket.path });
+    } catch {
+      // stopped: its sockets are closed, and the engine removes their folder
+    }
   }
 
   /** Makes the FIFO at `path`, for `owner`, that yields the bytes of `source` to the first reader. */
@@ -65,6 +146,7 @@ export class IoRelay {
   }
 
   async close(): Promise<void> {
+    this.closed = true;
     await this.helper.close();
   }
 
@@ -85,6 +167,9 @@ export class IoRelay {
   private fail(error: Error): void {
     for (const waiter of this.waiters.values()) waiter.reject(error);
     this.waiters.clear();
+    // The spares went with the helper: their files are left, which nothing listens on.
+    for (const spare of this.spares.values()) spare.then((socket) => rmSync(socket.path, { force: true })).catch(() => {});
+    this.spares.clear();
     this.log.error(error.message);
   }
 
@@ -108,5 +193,6 @@ export class IoRelay {
 /** A command of the helper: one JSON line (see the helper's docstring). */
 type Command =
   | { cmd: 'results'; id: string; path: string; owner: FileOwner }
-  | { cmd: 'close' | 'unfifo'; id: string }
+  | { cmd: 'close'; id: string; path: string }
+  | { cmd: 'unfifo'; id: string }
   | { cmd: 'fifo'; id: string; path: string; source: string; owner: FileOwner };

@@ -90,7 +90,7 @@ export class Runner {
     };
     try {
       const user = this.containerUser(actor, message);
-      // Bound while the message is claimed.
+      // Given while the message is claimed.
       resultsBound = this.deps.relay.openResults(resultsId, socketPath, fileOwner(user), (data) => {
         pendingResults.push(this.deps.results.push(actor, execution.id, data));
       });
