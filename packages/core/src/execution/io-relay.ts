@@ -9,10 +9,11 @@ const SCRIPT = fileURLToPath(new URL('../../assets/abaco_io.py', import.meta.url
 
 type Waiter = { resolve: () => void; reject: (e: Error) => void };
 
-/** A results socket bound by the helper: its id there, and where it is now. */
+/** A results socket bound by the helper: its id there, where it is now, and which helper (see `lives`) bound it. */
 interface BoundSocket {
   helperId: string;
   path: string;
+  life: number;
 }
 
 /** A results socket in use: where the next spare of its owner goes, besides. */
@@ -20,7 +21,7 @@ interface OpenSocket extends BoundSocket {
   spare: { key: string; folder: string; owner: FileOwner };
 }
 
-/** For how many folders and owners a spare results socket is kept at most (the most recent). */
+/** For how many folders and owners a spare results socket is kept at most (those whose sockets closed last). */
 const SPARE_OWNERS = 4;
 
 /** The numeric `[uid, gid]` of a container's user; null when it is not known (the image's user, or a name). */
@@ -49,6 +50,8 @@ export class IoRelay {
   /** Results sockets bound ahead, one per folder and owner: see `openResults`. */
   private readonly spares = new Map<string, Promise<BoundSocket>>();
   private closed = false;
+  /** How many helpers died: a socket bound by one that died is gone with it. */
+  private lives = 0;
 
   constructor(
     private readonly log: Logger,
@@ -68,47 +71,58 @@ export class IoRelay {
   /**
    * Gives an execution its results socket at `path`, for `owner`; each datagram goes to `onResult`.
    * The socket is one bound ahead for that owner in that folder (a spare, under a random name, bound
-   * when the last one of that owner closed), renamed to `path`: the execution does not wait for the
-   * helper. Without a spare (the first for an owner), one is bound now. A spare is its owner's
-   * already (mode 0600): what that user's processes send to it before it is given, as they could to
-   * the socket it becomes, may be taken for results of the execution that gets it (those read
-   * before are dropped); a container reaches only the socket given to it.
+   * when a socket of that owner closed), renamed to `path`: the execution does not wait for the
+   * helper. Without a spare, one is bound now. A spare is given to its user as the socket it becomes
+   * (see `give` in the helper: 0600, or 0666 when the user is not known): what processes of that
+   * user send to it before it is given, as they could to that socket, may be taken for results of
+   * the execution that gets it (those the engine read before are dropped). A container reaches only
+   * the socket given to it; host processes (the process runtime) may find the others.
    */
   async openResults(id: string, path: string, owner: FileOwner, onResult: (data: Buffer) => void): Promise<void> {
     const folder = dirname(path);
     const key = `${folder}\0${JSON.stringify(owner)}`;
     const spare = this.spares.get(key);
     this.spares.delete(key);
-    const socket = (await spare?.catch(() => undefined)) ?? (await this.bind(folder, owner));
+    let socket = await spare?.catch(() => undefined);
+    if (socket?.life !== this.lives) {
+      if (socket) this.drop(socket);
+      socket = await this.bind(folder, owner);
+    }
     try {
       renameSync(socket.path, path);
     } catch (e) {
       this.drop(socket);
       throw e;
     }
-    this.open.set(id, { helperId: socket.helperId, path, spare: { key, folder, owner } });
+    this.open.set(id, { ...socket, path, spare: { key, folder, owner } });
     this.onResult.set(socket.helperId, onResult);
   }
 
   /**
    * Receives what is still waiting on the socket, then closes and removes it; and binds the next
-   * spare of its owner (asked right after: a word to the helper wakes it, and costs, once).
+   * spare of its owner (asked right after, while the helper is awake). Fails when the helper that
+   * bound it died meanwhile: what was sent since is lost.
    */
   async closeResults(id: string): Promise<void> {
     const socket = this.open.get(id);
     if (!socket) throw new Error(`No results socket ${id} is open.`);
-    const closed = this.request(`closed ${socket.helperId}`, { cmd: 'close', id: socket.helperId, path: socket.path });
-    const { key, folder, owner } = socket.spare;
-    this.spareFor(key, folder, owner);
-    await closed;
-    this.onResult.delete(socket.helperId);
-    this.open.delete(id);
+    try {
+      if (socket.life !== this.lives) throw new Error('The execution I/O helper stopped while the execution ran: results it sent meanwhile are lost.');
+      const closed = this.request(`closed ${socket.helperId}`, { cmd: 'close', id: socket.helperId, path: socket.path });
+      const { key, folder, owner } = socket.spare;
+      this.spareFor(key, folder, owner);
+      await closed;
+    } finally {
+      if (socket.life !== this.lives) rmSync(socket.path, { force: true });
+      this.onResult.delete(socket.helperId);
+      this.open.delete(id);
+    }
   }
 
   /** Binds a results socket under a random name in `folder`, for `owner`. */
   private async bind(folder: string, owner: FileOwner): Promise<BoundSocket> {
-    const socket = { helperId: `s-${newId()}`, path: '' };
-    socket.path = join(folder, `${socket.helperId}.sock`);
+    const helperId = `s-${newId()}`;
+    const socket = { helperId, path: join(folder, `${helperId}.sock`), life: this.lives };
     await this.request(`bound ${socket.helperId}`, { cmd: 'results', id: socket.helperId, path: socket.path, owner });
     return socket;
   }
@@ -125,14 +139,11 @@ export class IoRelay {
     oldest.then((socket) => this.drop(socket)).catch(() => {});
   }
 
-  /** Closes and removes a socket nobody waits on (a helper that stopped took it with it). */
+  /** Closes and removes a socket nobody waits on; one whose helper died is only removed. */
   private drop(socket: BoundSocket): void {
     if (this.closed) return;
-    try {
-      this.helper.send({ cmd: 'close', id: socket.helperId, path: socket.path });
-    } catch {
-      // stopped: its sockets are closed, and the engine removes their folder
-    }
+    if (socket.life === this.lives) this.helper.send({ cmd: 'close', id: socket.helperId, path: socket.path });
+    else rmSync(socket.path, { force: true });
   }
 
   /** Makes the FIFO at `path`, for `owner`, that yields the bytes of `source` to the first reader. */
@@ -165,6 +176,7 @@ export class IoRelay {
   }
 
   private fail(error: Error): void {
+    this.lives++;
     for (const waiter of this.waiters.values()) waiter.reject(error);
     this.waiters.clear();
     // The spares went with the helper: their files are left, which nothing listens on.
