@@ -137,10 +137,8 @@ export class Runner {
       const exit = await running.wait();
       // The output normally ends with the container; a backend stream that does not is not waited for.
       await Promise.race([logsRead, new Promise((resolve) => setTimeout(resolve, LOGS_GRACE_MS).unref())]);
-      await cidWritten;
-      const usage = await running.usage();
       resultsBound = undefined;
-      await this.deps.relay.closeResults(resultsId);
+      const [usage] = await Promise.all([running.usage(), this.deps.relay.closeResults(resultsId), cidWritten]);
       await Promise.all(pendingResults);
       const ops = await endOps();
       if (!(await this.finalize(actor, lease, execKey, exit, usage, ops, { results: pendingResults.length, logs: log.written }))) revokedAtEnd = null;
