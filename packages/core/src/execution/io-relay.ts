@@ -16,9 +16,9 @@ interface BoundSocket {
   life: number;
 }
 
-/** A results socket in use: where the next spare of its owner goes, besides. */
+/** A results socket in use, with its owner (whose next spare its close binds). */
 interface OpenSocket extends BoundSocket {
-  spare: { key: string; folder: string; owner: FileOwner };
+  owner: FileOwner;
 }
 
 /** For how many folders and owners a spare results socket is kept at most (those whose sockets closed last). */
@@ -80,7 +80,7 @@ export class IoRelay {
    */
   async openResults(id: string, path: string, owner: FileOwner, onResult: (data: Buffer) => void): Promise<void> {
     const folder = dirname(path);
-    const key = `${folder}\0${JSON.stringify(owner)}`;
+    const key = spareKey(folder, owner);
     const spare = this.spares.get(key);
     this.spares.delete(key);
     let socket = await spare?.catch(() => undefined);
@@ -94,7 +94,7 @@ export class IoRelay {
       this.drop(socket);
       throw e;
     }
-    this.open.set(id, { ...socket, path, spare: { key, folder, owner } });
+    this.open.set(id, { ...socket, path, owner });
     this.onResult.set(socket.helperId, onResult);
   }
 
@@ -109,8 +109,7 @@ export class IoRelay {
     try {
       if (socket.life !== this.lives) throw new Error('The execution I/O helper stopped while the execution ran: results it sent meanwhile are lost.');
       const closed = this.request(`closed ${socket.helperId}`, { cmd: 'close', id: socket.helperId, path: socket.path });
-      const { key, folder, owner } = socket.spare;
-      this.spareFor(key, folder, owner);
+      this.spareFor(dirname(socket.path), socket.owner);
       await closed;
     } finally {
       if (socket.life !== this.lives) rmSync(socket.path, { force: true });
@@ -127,8 +126,9 @@ export class IoRelay {
     return socket;
   }
 
-  /** Binds a spare for `key` unless it has one; past SPARE_OWNERS, the oldest spare goes. */
-  private spareFor(key: string, folder: string, owner: FileOwner): void {
+  /** Binds a spare for `owner` in `folder` unless there is one; past SPARE_OWNERS, the oldest spare goes. */
+  private spareFor(folder: string, owner: FileOwner): void {
+    const key = spareKey(folder, owner);
     if (this.closed || this.spares.has(key)) return;
     const bound = this.bind(folder, owner);
     bound.catch(() => {}); // a spare that could not be bound is replaced when taken
@@ -201,6 +201,9 @@ export class IoRelay {
     waiter?.resolve();
   }
 }
+
+/** Which spare serves a socket in `folder` for `owner`. */
+const spareKey = (folder: string, owner: FileOwner): string => `${folder}\0${JSON.stringify(owner)}`;
 
 /** A command of the helper: one JSON line (see the helper's docstring). */
 type Command =
