@@ -35,10 +35,19 @@ const ENDED = new Set(['COMPLETE', 'ERROR']);
 /** The minute of an ISO time, as `YYYY-MM-DDTHH:MM` (its order as text is its order in time). */
 const minuteOf = (iso: string): string => iso.slice(0, 16);
 
+/** The last minute whose expiry time was worked out, and that time (every message of a minute asks for it). */
+let lastExpiry = { minute: '', expires: '' };
+
+/** When the tallies of `minute` expire. */
+function expiryOf(minute: string): string {
+  if (lastExpiry.minute !== minute) lastExpiry = { minute, expires: new Date(Date.parse(`${minute}:00Z`) + KEEP_MINUTES * 60_000).toISOString() };
+  return lastExpiry.expires;
+}
+
 /** The writes adding `delta` to the minute of `at`: the actor's tally and the tenant's, each listed for expiry. */
 function bucketOps(e: Execution, at: string, delta: Counts): BatchOp[] {
   const minute = minuteOf(at);
-  const expires = new Date(Date.parse(`${minute}:00Z`) + KEEP_MINUTES * 60_000).toISOString();
+  const expires = expiryOf(minute);
   return [keys.actorActivity(e.tenant, e.actorId, minute), keys.tenantActivity(e.tenant, minute)].flatMap((name) => [
     ...Tally.deltaOps(name, delta),
     { type: 'put' as const, key: keys.activityExpiry(expires, name), value: name },

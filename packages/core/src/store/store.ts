@@ -13,7 +13,7 @@ export type BatchOp = { type: 'put'; key: string; value: unknown } | { type: 'de
 /** `counts` with `delta` added. */
 export function addCounts(counts: Counts | undefined, delta: Counts): Counts {
   const sum: Counts = { ...counts };
-  for (const [field, n] of Object.entries(delta)) sum[field] = (sum[field] ?? 0) + n;
+  addInPlace(sum, delta);
   return sum;
 }
 
@@ -24,13 +24,26 @@ export function addCounts(counts: Counts | undefined, delta: Counts): Counts {
  */
 export function finalWrites(ops: BatchOp[]): BatchOp[] {
   const last = new Map<string, BatchOp>();
+  // The sums made here, added to in place by the adds that follow (a group of messages adds to the same counters once each).
+  const sums = new Set<Counts>();
   for (const op of ops) {
     const before = last.get(op.key);
-    if (op.type !== 'add' || !before) last.set(op.key, op);
-    else if (before.type === 'del') last.set(op.key, { type: 'put', key: op.key, value: addCounts({}, op.value) });
-    else last.set(op.key, { ...before, value: addCounts(before.value as Counts, op.value) } as BatchOp);
+    if (op.type !== 'add' || !before) {
+      last.set(op.key, op);
+    } else if (before.type !== 'del' && sums.has(before.value as Counts)) {
+      addInPlace(before.value as Counts, op.value);
+    } else {
+      const value = before.type === 'del' ? { ...op.value } : addCounts(before.value as Counts, op.value);
+      sums.add(value);
+      last.set(op.key, before.type === 'del' ? { type: 'put', key: op.key, value } : ({ ...before, value } as BatchOp));
+    }
   }
   return [...last.values()];
+}
+
+/** Adds `delta` to `sum`, changing it. */
+function addInPlace(sum: Counts, delta: Counts): void {
+  for (const [field, n] of Object.entries(delta)) sum[field] = (sum[field] ?? 0) + n;
 }
 
 export interface ScanOptions {
