@@ -87,11 +87,16 @@ export class PostgresInbox implements Inbox {
     await this.putBack(inbox, lease);
   }
 
-  /** Puts a leased message back at its place if `lease` is still held; tells whether it was. */
+  /**
+   * Puts a leased message back at its place if `lease` is still held and not extended since it was
+   * read; tells whether it was. A lease's expiry is read to the millisecond (a JavaScript Date) from
+   * a time kept to the microsecond, hence the millisecond allowed (an extension moves it by a time to live).
+   */
   private async putBack(inbox: string, lease: Lease): Promise<boolean> {
     const { rowCount } = await this.db.query(
-      `UPDATE ${this.messages} SET holder = NULL, token = NULL, exclusive = false, leased_until = NULL WHERE inbox = $1 AND seq = $2 AND token = $3`,
-      [inbox, lease.seq, lease.token],
+      `UPDATE ${this.messages} SET holder = NULL, token = NULL, exclusive = false, leased_until = NULL WHERE inbox = $1 AND seq = $2 AND token = $3 ` +
+        `AND ($4::float8 IS NULL OR leased_until IS NULL OR leased_until < to_timestamp(($4::float8 + 1) / 1000))`,
+      [inbox, lease.seq, lease.token, lease.expiresAt],
     );
     return rowCount === 1;
   }

@@ -96,6 +96,24 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       t.equal((await inbox.lease('A_4', 'w'))?.message.executionId, 'a');
     });
 
+    t.test('a lease extended after it was read is not released with what was read (its holder came back after it was seen to lapse); read again, it is', async (t) => {
+      const { inbox, store } = await fresh(t);
+      await inbox.push('A_14', message('a'), [{ type: 'put', key: 'exec/a', value: 'SUBMITTED' }]);
+      const lease = (await inbox.lease('A_14', 'stalled-worker', { ttlMs: 1000 }))!;
+      const [seen] = await inbox.leases('A_14');
+      t.ok(await inbox.extend('A_14', lease, 60_000, [{ type: 'put', key: 'exec/a', value: 'RUNNING' }]), 'the holder extends its lease as it starts the execution');
+      await inbox.release('A_14', seen!);
+      t.same(await inbox.counts('A_14'), { queued: 0, leased: 1 }, 'the release with the expiry seen before is refused');
+      t.equal(await inbox.ack('A_14', lease, [{ type: 'put', key: 'exec/a', value: 'COMPLETE' }]), true, 'the holder still holds it');
+      t.equal(await store.get('exec/a'), 'COMPLETE');
+
+      await inbox.push('A_14', message('b'));
+      await inbox.lease('A_14', 'w', { ttlMs: 60_000 });
+      const [current] = await inbox.leases('A_14');
+      await inbox.release('A_14', current!);
+      t.same(await inbox.counts('A_14'), { queued: 1, leased: 0 }, 'a lease released as it was read is put back');
+    });
+
     t.test('pushes, leases, releases and acks in any order: every lease takes the oldest message queued', async (t) => {
       const { inbox } = await fresh(t);
       // A model of the inbox: the messages queued and leased, by the order they were pushed in.

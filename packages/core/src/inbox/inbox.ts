@@ -45,7 +45,11 @@ export interface Inbox {
    * writes nothing, and answers false (a stale holder's ack is refused).
    */
   ack(inbox: string, lease: Lease, also?: BatchOp[]): Promise<boolean>;
-  /** Puts a leased message back at its place at the head of the queue, if `lease` is still held. */
+  /**
+   * Puts a leased message back at its place at the head of the queue, if `lease` is still held and
+   * was not extended since it was read (a holder that came back after its lease was seen to lapse,
+   * and extended it, keeps it).
+   */
   release(inbox: string, lease: Lease): Promise<void>;
   /**
    * Makes a held lease lapse `ttlMs` from now (the heartbeat of a running execution), with `also`

@@ -89,7 +89,7 @@ export class StoreInbox implements Inbox {
   async release(inbox: string, lease: Lease): Promise<void> {
     await this.store.update<Meta>(metaKey(inbox), async (meta = empty()) => {
       const held = await this.held(inbox, lease);
-      if (!held) return UNCHANGED;
+      if (!held || (held.expiresAt !== null && lease.expiresAt !== null && held.expiresAt > lease.expiresAt)) return UNCHANGED;
       return new WithWrites(queue({ ...meta, leased: meta.leased - 1 }, 1, lease.seq), [
         { type: 'del', key: leasedKey(inbox, lease.seq) },
         { type: 'put', key: queuedKey(inbox, lease.seq), value: held.message },
