@@ -97,3 +97,33 @@ t.test("the leader reaps a node whose heartbeat stopped: its unstarted message r
   await eventually(async () => (await execution(stateful.id, next)).status === 'COMPLETE');
   t.pass('the stateful actor goes on, on a worker of the leader');
 });
+
+t.test('a message sent as its actor is deleted (written after the deletion cleared its executions) leaves nothing once the health check has run', async (t) => {
+  const abaco = await runningEngine(t, { settings: { healthCheckIntervalMs: 50 } });
+  const actor = await abaco.actors.create(alice, { image: 'test/sleep', stateless: false });
+  // @ts-expect-error the private parts: the send's write is held until the deletion is done
+  const inbox = abaco.parts.inbox as StoreInbox;
+  const push = inbox.push.bind(inbox);
+  let reached!: () => void;
+  let release!: () => void;
+  const atPush = new Promise<void>((resolve) => (reached = resolve));
+  const gate = new Promise<void>((resolve) => (release = resolve));
+  inbox.push = async (...args) => {
+    reached();
+    await gate;
+    return push(...args);
+  };
+  const sending = abaco.messages.send(alice, actor.id, { kind: 'str', text: 'late' });
+  await atPush;
+  await abaco.actors.delete(alice, actor.id);
+  release();
+  const { execution } = await sending;
+  // @ts-expect-error the private context, to read the records themselves
+  const store = abaco.ctx.store as Store;
+  await eventually(async () => (await store.get(keys.execution('TACC', actor.id, execution.id))) === undefined);
+  t.same(await inbox.inboxes(), [], 'its inbox is gone');
+  const entries: string[] = [];
+  for (const prefix of [keys.executionsByStatus('TACC'), keys.executionsOfActorByStatus('TACC', actor.id)]) for await (const [key] of store.scan(prefix)) if (key.endsWith(execution.id)) entries.push(key);
+  t.same(entries, [], 'nor its entries in the search index');
+  t.same(await store.get(keys.tally(`executions/TACC/${actor.id}`)), undefined, 'nor does its tally stay');
+});

@@ -4,6 +4,7 @@ import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Nonce } from '../model/nonce.js';
 import type { Worker } from '../model/worker.js';
+import { clearActorIndex } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
 import type { UnchangedFor } from '../util/unchanged-for.js';
 import type { LogStore } from './logs.js';
@@ -95,8 +96,8 @@ async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, 
   const deadHolders = new Set(deadWorkers.keys());
   const withMessages: Actor[] = [];
   for (const name of await inbox.inboxes()) {
-    const cut = name.lastIndexOf('_');
-    const actor = await ctx.store.get<Actor>(keys.actor(name.slice(0, cut), name.slice(cut + 1)));
+    const { tenant, actorId } = actorOfInbox(name);
+    const actor = await ctx.store.get<Actor>(keys.actor(tenant, actorId));
     for (const lease of await inbox.leases(name)) {
       if (!deadHolders.has(lease.holder) && !dead.lease(lease)) continue;
       deadHolders.add(lease.holder);
@@ -107,7 +108,7 @@ async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, 
       else await inbox.ack(name, lease);
     }
     if (actor) withMessages.push(actor);
-    else await inbox.purge(name);
+    else await forgetDeleted(ctx, inbox, name);
   }
   if (options.onlyIfDead && deadHolders.size === 0) return undefined;
   // Records go once their leases are settled, so that a pass cut short leaves them for the next one.
@@ -122,6 +123,24 @@ async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, 
   await revokeDeadTokens(ctx, running);
   await deps.logs.expireOrphans((log) => running(log.tenant, log.actorId, log.executionId));
   return withMessages;
+}
+
+/**
+ * Empties the inbox of a deleted actor, and removes the executions it still has (with their index
+ * entries and tally): a message sent as the actor was deleted (its actor read before the deletion
+ * began, its write landed after the deletion cleared the actor's executions) left them.
+ */
+async function forgetDeleted(ctx: EngineContext, inbox: Inbox, name: string): Promise<void> {
+  await inbox.drop(name);
+  const { tenant, actorId } = actorOfInbox(name);
+  await clearActorIndex(ctx.store, tenant, actorId);
+  await ctx.store.clear(keys.executions(tenant, actorId));
+}
+
+/** The actor an inbox is of: inboxes are named by the actor's db id, `<tenant>_<actor id>`. */
+function actorOfInbox(name: string): { tenant: string; actorId: string } {
+  const cut = name.lastIndexOf('_');
+  return { tenant: name.slice(0, cut), actorId: name.slice(cut + 1) };
 }
 
 /** Removes the access tokens of executions that are not running (or ran on a dead worker of this node). */
