@@ -36,8 +36,14 @@ export class HelperProcess {
     return this.child !== null;
   }
 
+  /** Sends a command; those sent in one turn of the event loop go out in one write (one wake-up of the helper). */
   send(command: object): void {
-    this.started().stdin!.write(`${JSON.stringify(command)}\n`);
+    const stdin = this.started().stdin!;
+    if (stdin.writableCorked === 0) {
+      stdin.cork();
+      process.nextTick(() => stdin.uncork());
+    }
+    stdin.write(`${JSON.stringify(command)}\n`);
   }
 
   /** Whether the helper has work under way, which keeps the program alive until it is done. */
