@@ -83,16 +83,11 @@ export class PostgresInbox implements Inbox {
     return rows[0]!.held;
   }
 
-  async release(inbox: string, lease: Lease): Promise<void> {
-    await this.putBack(inbox, lease);
-  }
-
   /**
-   * Puts a leased message back at its place if `lease` is still held and not extended since it was
-   * read; tells whether it was. A lease's expiry is read to the millisecond (a JavaScript Date) from
-   * a time kept to the microsecond, hence the millisecond allowed (an extension moves it by a time to live).
+   * A lease's expiry is read to the millisecond (a JavaScript Date, cut short) from a time kept to
+   * the microsecond: the expiry read stands for that millisecond, and one later is a lease extended since.
    */
-  private async putBack(inbox: string, lease: Lease): Promise<boolean> {
+  async release(inbox: string, lease: Lease): Promise<boolean> {
     const { rowCount } = await this.db.query(
       `UPDATE ${this.messages} SET holder = NULL, token = NULL, exclusive = false, leased_until = NULL WHERE inbox = $1 AND seq = $2 AND token = $3 ` +
         `AND ($4::float8 IS NULL OR leased_until IS NULL OR leased_until < to_timestamp(($4::float8 + 1) / 1000))`,
@@ -142,7 +137,7 @@ export class PostgresInbox implements Inbox {
   async redeliver(inbox: string, isAlive: (holder: string) => boolean): Promise<number> {
     let count = 0;
     for (const row of await this.leased(inbox)) {
-      if ((row.lapsed || !isAlive(row.holder)) && (await this.putBack(inbox, leaseOf(row)))) count++;
+      if ((row.lapsed || !isAlive(row.holder)) && (await this.release(inbox, leaseOf(row)))) count++;
     }
     return count;
   }

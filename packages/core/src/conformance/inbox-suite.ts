@@ -102,15 +102,15 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       const lease = (await inbox.lease('A_14', 'stalled-worker', { ttlMs: 1000 }))!;
       const [seen] = await inbox.leases('A_14');
       t.ok(await inbox.extend('A_14', lease, 60_000, [{ type: 'put', key: 'exec/a', value: 'RUNNING' }]), 'the holder extends its lease as it starts the execution');
-      await inbox.release('A_14', seen!);
-      t.same(await inbox.counts('A_14'), { queued: 0, leased: 1 }, 'the release with the expiry seen before is refused');
+      t.equal(await inbox.release('A_14', seen!), false, 'the release with the expiry seen before is refused');
+      t.same(await inbox.counts('A_14'), { queued: 0, leased: 1 });
       t.equal(await inbox.ack('A_14', lease, [{ type: 'put', key: 'exec/a', value: 'COMPLETE' }]), true, 'the holder still holds it');
       t.equal(await store.get('exec/a'), 'COMPLETE');
 
       await inbox.push('A_14', message('b'));
       await inbox.lease('A_14', 'w', { ttlMs: 60_000 });
       const [current] = await inbox.leases('A_14');
-      await inbox.release('A_14', current!);
+      t.equal(await inbox.release('A_14', current!), true);
       t.same(await inbox.counts('A_14'), { queued: 1, leased: 0 }, 'a lease released as it was read is put back');
     });
 
@@ -155,7 +155,7 @@ export function inboxConformance(name: string, make: () => Promise<{ inbox: Inbo
       const current = (await inbox.lease('A_9', 'new-worker'))!;
       t.not(current.token, stale.token, 'the new lease has a new fencing token');
       t.equal(await inbox.ack('A_9', stale, [{ type: 'put', key: 'exec/e1', value: 'COMPLETE from the lost worker' }]), false, 'the stale ack is refused');
-      await inbox.release('A_9', stale);
+      t.equal(await inbox.release('A_9', stale), false, 'nor release it');
       t.notOk(await inbox.extend('A_9', stale, 60_000, [{ type: 'put', key: 'exec/e1', value: 'RUNNING on the lost worker' }]), 'nor extend it');
       t.equal(await store.get('exec/e1'), 'SUBMITTED', 'the stale ack and extension wrote nothing');
       t.ok(await inbox.extend('A_9', current, 60_000, [{ type: 'put', key: 'exec/e1', value: 'RUNNING' }]), "the holder's extension is taken");

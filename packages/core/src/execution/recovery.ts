@@ -4,8 +4,9 @@ import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Nonce } from '../model/nonce.js';
 import type { Worker } from '../model/worker.js';
-import { clearActorIndex } from '../search/execution-index.js';
+import { executionTally, indexOps } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
+import { Tally } from '../store/tally.js';
 import type { UnchangedFor } from '../util/unchanged-for.js';
 import type { LogStore } from './logs.js';
 import type { BinaryPayloads } from './payloads.js';
@@ -85,8 +86,9 @@ export async function reap(ctx: EngineContext, deps: RecoveryDeps, lostNodes: Re
  * from its execution's status (SUBMITTED: back in the queue, it will run; RUNNING: the execution
  * ends as ERROR, never rerun, since its container may have started and had effects; finished: the
  * lease is dropped); then their records are removed, and actors with queued messages get a worker.
- * So every accepted message ends as exactly one COMPLETE or ERROR execution. Then what dead
- * executions left is cleaned: their access tokens are revoked, their logs get their expiry.
+ * So every accepted message ends as exactly one COMPLETE or ERROR execution. The inboxes of actors
+ * that no longer exist are emptied (see `forgetDeleted`). Then what dead executions left is
+ * cleaned: their access tokens are revoked, their logs get their expiry.
  * Returns the actors that have messages; with `onlyIfDead`, undefined (and nothing cleaned) when nothing was dead.
  */
 async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, options: { onlyIfDead?: boolean } = {}): Promise<Actor[] | undefined> {
@@ -98,17 +100,20 @@ async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, 
   for (const name of await inbox.inboxes()) {
     const { tenant, actorId } = actorOfInbox(name);
     const actor = await ctx.store.get<Actor>(keys.actor(tenant, actorId));
+    if (!actor) {
+      await forgetDeleted(ctx, inbox, name, tenant, actorId);
+      continue;
+    }
     for (const lease of await inbox.leases(name)) {
       if (!deadHolders.has(lease.holder) && !dead.lease(lease)) continue;
       deadHolders.add(lease.holder);
-      const execKey = actor ? keys.execution(actor.tenant, actor.id, lease.message.executionId) : '';
-      const execution = actor ? await ctx.store.get<Execution>(execKey) : undefined;
-      if (actor && execution?.status === 'SUBMITTED') await inbox.release(name, lease);
-      else if (actor && execution?.status === 'RUNNING') await runner.fail(actor, lease, execKey, dead.reason);
+      const execKey = keys.execution(actor.tenant, actor.id, lease.message.executionId);
+      const execution = await ctx.store.get<Execution>(execKey);
+      if (execution?.status === 'SUBMITTED') await inbox.release(name, lease);
+      else if (execution?.status === 'RUNNING') await runner.fail(actor, lease, execKey, dead.reason);
       else await inbox.ack(name, lease);
     }
-    if (actor) withMessages.push(actor);
-    else await forgetDeleted(ctx, inbox, name);
+    withMessages.push(actor);
   }
   if (options.onlyIfDead && deadHolders.size === 0) return undefined;
   // Records go once their leases are settled, so that a pass cut short leaves them for the next one.
@@ -126,18 +131,28 @@ async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, 
 }
 
 /**
- * Empties the inbox of a deleted actor, and removes the executions it still has (with their index
- * entries and tally): a message sent as the actor was deleted (its actor read before the deletion
- * began, its write landed after the deletion cleared the actor's executions) left them.
+ * Empties the inbox of a deleted actor: a message sent as the actor was deleted (its actor read
+ * before the deletion began, its write landed after the deletion cleared the actor's executions)
+ * is left there with its execution. Each message goes with its execution (record, index entries,
+ * count in the actor's tally) in one write, leased ones (their holders' acks are refused from then
+ * on) and queued ones alike, so that a pass cut short leaves the rest, inbox included, for the next;
+ * then the tally, whose counts are back to nothing, goes.
  */
-async function forgetDeleted(ctx: EngineContext, inbox: Inbox, name: string): Promise<void> {
-  await inbox.drop(name);
-  const { tenant, actorId } = actorOfInbox(name);
-  await clearActorIndex(ctx.store, tenant, actorId);
-  await ctx.store.clear(keys.executions(tenant, actorId));
+async function forgetDeleted(ctx: EngineContext, inbox: Inbox, name: string, tenant: string, actorId: string): Promise<void> {
+  const forget = async (lease: Lease) => {
+    const key = keys.execution(tenant, actorId, lease.message.executionId);
+    const execution = await ctx.store.get<Execution>(key);
+    await inbox.ack(name, lease, execution ? [{ type: 'del', key }, ...indexOps(execution, undefined)] : []);
+  };
+  for (const lease of await inbox.leases(name)) await forget(lease);
+  for (let lease = await inbox.lease(name, 'recovery'); lease; lease = await inbox.lease(name, 'recovery')) await forget(lease);
+  await new Tally(ctx.store).clear(executionTally(tenant, actorId));
 }
 
-/** The actor an inbox is of: inboxes are named by the actor's db id, `<tenant>_<actor id>`. */
+/**
+ * The actor an inbox is of: inboxes are named by the actor's db id, `<tenant>_<actor id>` (a
+ * tenant's name may hold '_', an actor id never does).
+ */
 function actorOfInbox(name: string): { tenant: string; actorId: string } {
   const cut = name.lastIndexOf('_');
   return { tenant: name.slice(0, cut), actorId: name.slice(cut + 1) };

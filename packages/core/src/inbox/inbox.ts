@@ -47,10 +47,11 @@ export interface Inbox {
   ack(inbox: string, lease: Lease, also?: BatchOp[]): Promise<boolean>;
   /**
    * Puts a leased message back at its place at the head of the queue, if `lease` is still held and
-   * was not extended since it was read (a holder that came back after its lease was seen to lapse,
-   * and extended it, keeps it).
+   * its expiry has not moved on since it was read (a holder that came back after its lease was seen
+   * to lapse, and extended it, keeps it); answers whether it did. An extension within the same
+   * millisecond as what was read may go unseen.
    */
-  release(inbox: string, lease: Lease): Promise<void>;
+  release(inbox: string, lease: Lease): Promise<boolean>;
   /**
    * Makes a held lease lapse `ttlMs` from now (the heartbeat of a running execution), with `also`
    * written atomically with it, and answers true; false, writing nothing, when it is no longer held.

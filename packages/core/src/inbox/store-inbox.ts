@@ -86,15 +86,18 @@ export class StoreInbox implements Inbox {
     return acked;
   }
 
-  async release(inbox: string, lease: Lease): Promise<void> {
+  async release(inbox: string, lease: Lease): Promise<boolean> {
+    let released = false;
     await this.store.update<Meta>(metaKey(inbox), async (meta = empty()) => {
       const held = await this.held(inbox, lease);
       if (!held || (held.expiresAt !== null && lease.expiresAt !== null && held.expiresAt > lease.expiresAt)) return UNCHANGED;
+      released = true;
       return new WithWrites(queue({ ...meta, leased: meta.leased - 1 }, 1, lease.seq), [
         { type: 'del', key: leasedKey(inbox, lease.seq) },
         { type: 'put', key: queuedKey(inbox, lease.seq), value: held.message },
       ]);
     });
+    return released;
   }
 
   async extend(inbox: string, lease: Lease, ttlMs: number, also: BatchOp[] = []): Promise<boolean> {
@@ -156,8 +159,7 @@ export class StoreInbox implements Inbox {
     let count = 0;
     for (const lease of await this.leases(inbox)) {
       if (isAlive(lease.holder) && !lapsed(lease, Date.now())) continue;
-      await this.release(inbox, lease);
-      count++;
+      if (await this.release(inbox, lease)) count++;
     }
     return count;
   }
