@@ -155,6 +155,26 @@ t.test('workers: list with upstream statuses, admins start more, stop one', asyn
   await t.rejects(abaco.workers.get(alice, actor.id, ready.id), { name: 'NotFoundError' });
 });
 
+t.test("a worker's record names the container of each execution it ran, and of a long one while it runs", async (t) => {
+  const abaco = await runningEngine(t);
+  const cid = async (actorId: string) => (await abaco.workers.list(alice, actorId)).workers[0]?.cid;
+  const short = await abaco.actors.create(alice, { image: 'abacosamples/wc', stateless: false });
+  const seen: (string | null | undefined)[] = [];
+  for (const text of ['one', 'two']) {
+    const { execution } = await abaco.messages.send(alice, short.id, { kind: 'str', text });
+    await finished(abaco, alice, short.id, execution.id);
+    seen.push(await eventually(async () => (await abaco.workers.list(alice, short.id)).workers[0]?.status === 'READY' && cid(short.id)));
+  }
+  t.match(seen, [/^process-\d+$/, /^process-\d+$/]);
+  t.not(seen[1], seen[0], 'each execution has its own container');
+
+  const long = await abaco.actors.create(alice, { image: 'test/sleep', stateless: false });
+  const { execution } = await abaco.messages.send(alice, long.id, { kind: 'str', text: 'x' });
+  const running = await eventually(async () => (await cid(long.id)) ?? undefined);
+  t.match(running, /^process-\d+$/);
+  t.equal((await abaco.executions.get(alice, long.id, execution.id)).execution.status, 'RUNNING', 'written while its execution runs');
+});
+
 t.test('state is injected at the start of each execution and carries over', async (t) => {
   const abaco = await runningEngine(t);
   const actor = await abaco.actors.create(alice, { image: 'test/env', stateless: false });

@@ -51,6 +51,18 @@ const LOGS_GRACE_MS = 2000;
 /** How a run went, for the worker: whether the container could be started at all. */
 export type RunOutcome = 'finished' | 'start-failed' | 'skipped';
 
+/** How a run went, and the id of its container when the worker's record is yet to take it (see CID_AFTER_MS). */
+export interface RunResult {
+  outcome: RunOutcome;
+  cid?: string;
+}
+
+/**
+ * How long a container runs before its id is written on its worker's record; the id of one that
+ * ends sooner goes with the worker's READY (one write less for most executions).
+ */
+const CID_AFTER_MS = 1000;
+
 /** Runs one leased message: one fresh container, from context to finalized execution. */
 export class Runner {
   constructor(
@@ -58,7 +70,7 @@ export class Runner {
     private readonly deps: RunnerDeps,
   ) {}
 
-  async run(actor: Actor, workerId: string, lease: Lease): Promise<RunOutcome> {
+  async run(actor: Actor, workerId: string, lease: Lease): Promise<RunResult> {
     const { message } = lease;
     const execKey = keys.execution(actor.tenant, actor.id, message.executionId);
     const execution = await this.ctx.store.get<Execution>(execKey);
@@ -75,6 +87,8 @@ export class Runner {
     let tokenIssued: Promise<unknown> | undefined;
     let halted = false;
     let resultsBound: Promise<void> | undefined;
+    let cidTimer: NodeJS.Timeout | undefined;
+    let cidWritten: Promise<unknown> | undefined;
     // Listen for a halt from the start: one that comes before the container is up kills it as soon as it is.
     const stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
       halted = true;
@@ -128,13 +142,16 @@ export class Runner {
       });
       const running = container;
       if (halted) await running.kill();
-      // Written while the container runs: a short one is not held up by it.
-      const cidWritten = this.ctx.store.update<Worker>(keys.worker(actor.tenant, actor.id, workerId), (w) => (w ? { ...w, cid: running.id } : undefined));
-      cidWritten.catch(() => {}); // seen by the await below
+      cidTimer = setTimeout(() => {
+        cidWritten = this.ctx.store.update<Worker>(keys.worker(actor.tenant, actor.id, workerId), (w) => (w ? { ...w, cid: running.id } : undefined));
+        cidWritten.catch(() => {}); // seen by the await below
+      }, CID_AFTER_MS);
+      cidTimer.unref();
       const logsRead = (async () => {
         for await (const chunk of running.logs) log.append(chunk.text);
       })();
       const exit = await running.wait();
+      clearTimeout(cidTimer);
       // The output normally ends with the container; a backend stream that does not is not waited for.
       await Promise.race([logsRead, new Promise((resolve) => setTimeout(resolve, LOGS_GRACE_MS).unref())]);
       resultsBound = undefined;
@@ -142,7 +159,7 @@ export class Runner {
       await Promise.all(pendingResults);
       const ops = await endOps();
       if (!(await this.finalize(actor, lease, execKey, exit, usage, ops, { results: pendingResults.length, logs: log.written }))) revokedAtEnd = null;
-      return 'finished';
+      return { outcome: 'finished', ...(cidWritten ? {} : { cid: running.id }) };
     } catch (e) {
       const reason = (e as Error).message;
       this.ctx.log.warn({ err: e, execution: execution.id }, 'execution failed');
@@ -151,8 +168,10 @@ export class Runner {
       // Settled here (it may have failed before its claim, e.g. with no user to run as): its payload goes below.
       if (await this.fail(actor, lease, execKey, failure, await endOps())) claimed = true;
       else revokedAtEnd = null;
-      return container ? 'finished' : 'start-failed';
+      if (!container) return { outcome: 'start-failed' };
+      return { outcome: 'finished', ...(cidWritten ? {} : { cid: container.id }) };
     } finally {
+      clearTimeout(cidTimer);
       if (resultsBound) await resultsBound.then(() => this.deps.relay.closeResults(resultsId)).catch(() => {});
       await stopHalt();
       await tokenIssued?.catch(() => {});
@@ -205,10 +224,10 @@ export class Runner {
    * stalled or died): the execution ends as ERROR, never run again. A lease this worker no longer
    * holds changes nothing (its ack is refused).
    */
-  private async settleTaken(actor: Actor, lease: Lease, key: string, execution: Execution | undefined): Promise<RunOutcome> {
+  private async settleTaken(actor: Actor, lease: Lease, key: string, execution: Execution | undefined): Promise<RunResult> {
     if (execution?.status === 'RUNNING') await this.fail(actor, lease, key, NODE_LOST);
     else await this.deps.inbox.ack(actor.dbId, lease);
-    return 'skipped';
+    return { outcome: 'skipped' };
   }
 
   /**

@@ -374,12 +374,12 @@ class WorkerLoop {
         const running = this.deps.runner.run(actor, worker.id, lease);
         this.killRunning = () => this.deps.bus.publish(topics.halt(actor!.dbId, lease.message.executionId), null);
         const stopBeating = this.keepLease(actor.dbId, lease);
-        const outcome = await running.finally(stopBeating);
+        const { outcome, cid } = await running.finally(stopBeating);
         await busy;
         this.killRunning = null;
         this.running = false;
         // A worker asked to stop while it ran is on its way out, not ready for another message.
-        const recorded = await this.recordStatus('READY', { lastExecutionTime: this.ctx.now().toISOString() });
+        const recorded = await this.recordStatus('READY', { lastExecutionTime: this.ctx.now().toISOString(), ...(cid === undefined ? {} : { cid }) });
         // Its record is gone: the reaper settled it while this node stalled, and has had it replaced.
         if (!recorded) break;
         startFailures = outcome === 'start-failed' ? startFailures + 1 : 0;
