@@ -4,7 +4,7 @@ import type { Actor } from '../model/actor.js';
 import type { Execution } from '../model/execution.js';
 import type { Nonce } from '../model/nonce.js';
 import type { Worker } from '../model/worker.js';
-import { executionTally, indexOps } from '../search/execution-index.js';
+import { clearActorEntries, executionTally, indexOps } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
 import { Tally } from '../store/tally.js';
 import type { UnchangedFor } from '../util/unchanged-for.js';
@@ -133,19 +133,21 @@ async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, 
 /**
  * Empties the inbox of a deleted actor: a message sent as the actor was deleted (its actor read
  * before the deletion began, its write landed after the deletion cleared the actor's executions)
- * is left there with its execution. Each message goes with its execution (record, index entries,
- * count in the actor's tally) in one write, leased ones (their holders' acks are refused from then
- * on) and queued ones alike, so that a pass cut short leaves the rest, inbox included, for the next;
- * then the tally, whose counts are back to nothing, goes.
+ * is left there with its execution. Leased messages are put back first (a lease whose holder
+ * extended it meanwhile stays, for the next pass); then each message is leased here and goes with
+ * its execution (record, index entries, count in the actor's tally) in one write, so that a pass cut
+ * short leaves the rest, inbox included, for the next. A message whose record is gone (the deletion
+ * cleared it as the message landed) may have left index entries: the actor's go before it. Then the
+ * tally goes (a pass cut short just before leaves it, which nothing reads).
  */
 async function forgetDeleted(ctx: EngineContext, inbox: Inbox, name: string, tenant: string, actorId: string): Promise<void> {
-  const forget = async (lease: Lease) => {
+  for (const lease of await inbox.leases(name)) await inbox.release(name, lease);
+  for (let lease = await inbox.lease(name, 'recovery'); lease; lease = await inbox.lease(name, 'recovery')) {
     const key = keys.execution(tenant, actorId, lease.message.executionId);
     const execution = await ctx.store.get<Execution>(key);
+    if (!execution) await clearActorEntries(ctx.store, tenant, actorId);
     await inbox.ack(name, lease, execution ? [{ type: 'del', key }, ...indexOps(execution, undefined)] : []);
-  };
-  for (const lease of await inbox.leases(name)) await forget(lease);
-  for (let lease = await inbox.lease(name, 'recovery'); lease; lease = await inbox.lease(name, 'recovery')) await forget(lease);
+  }
   await new Tally(ctx.store).clear(executionTally(tenant, actorId));
 }
 

@@ -11,7 +11,7 @@ import type { StateStore } from '../registry/state.js';
 import type { BindMount, ContainerRuntime, ContainerSpec, ExitInfo, RunningContainer } from '../runtime/runtime.js';
 import { changeOps } from '../search/execution-index.js';
 import { keys } from '../store/keys.js';
-import type { BatchOp } from '../store/store.js';
+import { UNCHANGED, type BatchOp } from '../store/store.js';
 import { topics, type Bus } from '../bus/bus.js';
 import { executionEnv } from './context.js';
 import type { EventDispatcher } from './events.js';
@@ -88,7 +88,8 @@ export class Runner {
     let halted = false;
     let resultsBound: Promise<void> | undefined;
     let cidTimer: NodeJS.Timeout | undefined;
-    let cidWritten: Promise<unknown> | undefined;
+    /** The write of the container id on the worker's record, once begun: whether it was made. */
+    let cidWritten: Promise<boolean> | undefined;
     // Listen for a halt from the start: one that comes before the container is up kills it as soon as it is.
     const stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
       halted = true;
@@ -143,8 +144,11 @@ export class Runner {
       const running = container;
       if (halted) await running.kill();
       cidTimer = setTimeout(() => {
-        cidWritten = this.ctx.store.update<Worker>(keys.worker(actor.tenant, actor.id, workerId), (w) => (w ? { ...w, cid: running.id } : undefined));
-        cidWritten.catch(() => {}); // seen by the await below
+        // A failed write leaves the id to the worker's READY; it fails nothing else.
+        cidWritten = this.ctx.store.update<Worker>(keys.worker(actor.tenant, actor.id, workerId), (w) => (w ? { ...w, cid: running.id } : UNCHANGED)).then(
+          () => true,
+          () => false,
+        );
       }, CID_AFTER_MS);
       cidTimer.unref();
       const logsRead = (async () => {
@@ -159,8 +163,9 @@ export class Runner {
       await Promise.all(pendingResults);
       const ops = await endOps();
       if (!(await this.finalize(actor, lease, execKey, exit, usage, ops, { results: pendingResults.length, logs: log.written }))) revokedAtEnd = null;
-      return { outcome: 'finished', ...(cidWritten ? {} : { cid: running.id }) };
+      return { outcome: 'finished', ...((await cidWritten) ? {} : { cid: running.id }) };
     } catch (e) {
+      clearTimeout(cidTimer);
       const reason = (e as Error).message;
       this.ctx.log.warn({ err: e, execution: execution.id }, 'execution failed');
       const failure = container ? `Execution failed: ${reason}` : `Could not start the container: ${reason}`;
@@ -169,7 +174,7 @@ export class Runner {
       if (await this.fail(actor, lease, execKey, failure, await endOps())) claimed = true;
       else revokedAtEnd = null;
       if (!container) return { outcome: 'start-failed' };
-      return { outcome: 'finished', ...(cidWritten ? {} : { cid: container.id }) };
+      return { outcome: 'finished', ...((await cidWritten) ? {} : { cid: container.id }) };
     } finally {
       clearTimeout(cidTimer);
       if (resultsBound) await resultsBound.then(() => this.deps.relay.closeResults(resultsId)).catch(() => {});

@@ -26,7 +26,10 @@ export interface Worker {
   image: string;
   /** The runtime that runs its containers (docker, podman, process). */
   location: string;
-  /** The container of the execution it is running, or of the last one it ran; null before its first. */
+  /**
+   * The container of the execution it is running (once that has run for a second), or of the last
+   * one it ran; null before its first.
+   */
   cid: string | null;
   chName: string;
   /** The engine (node) that owns the worker: a worker whose engine is gone is stale. */

@@ -123,6 +123,11 @@ export function firstSightings(): (entry: IndexedExecution) => boolean {
 /** Removes the entries and the tally of an actor's executions (when the actor is deleted). */
 export async function clearActorIndex(store: Store, tenant: string, actorId: string): Promise<void> {
   await new Tally(store).clear(executionTally(tenant, actorId));
+  await clearActorEntries(store, tenant, actorId);
+}
+
+/** Removes the index entries of an actor's executions. */
+export async function clearActorEntries(store: Store, tenant: string, actorId: string): Promise<void> {
   let ops: BatchOp[] = [];
   for await (const [key] of store.scan(keys.executionsOfActorByStatus(tenant, actorId))) {
     const e = readEntry(key);
