@@ -142,10 +142,14 @@ async function settle(ctx: EngineContext, deps: RecoveryDeps, dead: Casualties, 
  */
 async function forgetDeleted(ctx: EngineContext, inbox: Inbox, name: string, tenant: string, actorId: string): Promise<void> {
   for (const lease of await inbox.leases(name)) await inbox.release(name, lease);
+  let entriesCleared = false; // once a pass: every later write of the actor's entries is a push's, with its record
   for (let lease = await inbox.lease(name, 'recovery'); lease; lease = await inbox.lease(name, 'recovery')) {
     const key = keys.execution(tenant, actorId, lease.message.executionId);
     const execution = await ctx.store.get<Execution>(key);
-    if (!execution) await clearActorEntries(ctx.store, tenant, actorId);
+    if (!execution && !entriesCleared) {
+      await clearActorEntries(ctx.store, tenant, actorId);
+      entriesCleared = true;
+    }
     await inbox.ack(name, lease, execution ? [{ type: 'del', key }, ...indexOps(execution, undefined)] : []);
   }
   await new Tally(ctx.store).clear(executionTally(tenant, actorId));

@@ -90,6 +90,8 @@ export class Runner {
     let cidTimer: NodeJS.Timeout | undefined;
     /** The write of the container id on the worker's record, once begun: whether it was made. */
     let cidWritten: Promise<boolean> | undefined;
+    /** A run whose container started: the worker's READY takes its id if it was not written. */
+    const finished = async (): Promise<RunResult> => ({ outcome: 'finished', ...((await cidWritten) ? {} : { cid: container!.id }) });
     // Listen for a halt from the start: one that comes before the container is up kills it as soon as it is.
     const stopHalt = await this.deps.bus.subscribe(topics.halt(actor.dbId, execution.id), () => {
       halted = true;
@@ -163,7 +165,7 @@ export class Runner {
       await Promise.all(pendingResults);
       const ops = await endOps();
       if (!(await this.finalize(actor, lease, execKey, exit, usage, ops, { results: pendingResults.length, logs: log.written }))) revokedAtEnd = null;
-      return { outcome: 'finished', ...((await cidWritten) ? {} : { cid: running.id }) };
+      return await finished();
     } catch (e) {
       clearTimeout(cidTimer);
       const reason = (e as Error).message;
@@ -173,10 +175,8 @@ export class Runner {
       // Settled here (it may have failed before its claim, e.g. with no user to run as): its payload goes below.
       if (await this.fail(actor, lease, execKey, failure, await endOps())) claimed = true;
       else revokedAtEnd = null;
-      if (!container) return { outcome: 'start-failed' };
-      return { outcome: 'finished', ...((await cidWritten) ? {} : { cid: container.id }) };
+      return container ? await finished() : { outcome: 'start-failed' };
     } finally {
-      clearTimeout(cidTimer);
       if (resultsBound) await resultsBound.then(() => this.deps.relay.closeResults(resultsId)).catch(() => {});
       await stopHalt();
       await tokenIssued?.catch(() => {});

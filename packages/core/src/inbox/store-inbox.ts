@@ -118,7 +118,7 @@ export class StoreInbox implements Inbox {
   }
 
   async length(inbox: string): Promise<number> {
-    return (await this.store.get<Meta>(metaKey(inbox)))?.queued ?? 0;
+    return (await this.counts(inbox)).queued;
   }
 
   async counts(inbox: string): Promise<{ queued: number; leased: number }> {
